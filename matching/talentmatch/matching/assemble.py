@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ortools.graph.python import max_flow
-
 from talentmatch.matching.compat import preference
 from talentmatch.matching.formulation import Formulation, FundingMode, FundingPair
 from talentmatch.matching.model import Funding, Placement, Round, SubsidyAmount, Totals
@@ -48,9 +47,7 @@ def placements_from_values(form: Formulation, values: list[int]) -> list[Placeme
             request = r.requests[ri]
             cost = n * program.cost_per_trainee
             sponsorship = min(cost, n * request.sponsorship_per_trainee)
-            contribution = min(
-                cost - sponsorship, n * r.policy.trainee_contribution_per_trainee
-            )
+            contribution = min(cost - sponsorship, n * r.policy.trainee_contribution_per_trainee)
             placements.append(
                 Placement(
                     cohort=r.cohorts[form.triples[ti].cohort].id,

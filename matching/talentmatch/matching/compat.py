@@ -182,11 +182,11 @@ def compatible_triples(round_: Round, requests: Sequence[int] | None = None) -> 
                     continue
                 end = training_end(p)
                 for role in p.roles:
-                    bucket = buckets.get((platform, role))
-                    if not bucket:
+                    takers = buckets.get((platform, role))
+                    if not takers:
                         continue
-                    first = bisect.bisect_left(bucket, (end, -1))
-                    for _, ri in bucket[first:]:
+                    first = bisect.bisect_left(takers, (end, -1))
+                    for _, ri in takers[first:]:
                         if (c.id, p.id, round_.requests[ri].id) not in forbidden.triples:
                             out.append(Triple(ci, pi, ri))
     return out

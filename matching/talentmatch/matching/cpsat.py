@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ortools.sat.python import cp_model
-
 from talentmatch.matching.linear import LinearModel, Row, components, rows_by_component
 
 
@@ -73,7 +72,7 @@ class TieredResult:
     tier_status: list[TierStatus] = field(default_factory=list)
 
 
-class _Callback(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
+class _Callback(cp_model.CpSolverSolutionCallback):
     def __init__(self, report: Callable[[int, int], None]) -> None:
         super().__init__()
         self._report = report
@@ -82,7 +81,7 @@ class _Callback(cp_model.CpSolverSolutionCallback):  # type: ignore[misc]
         self._report(int(self.ObjectiveValue()), int(self.BestObjectiveBound()))
 
 
-def _cp_status(code: int) -> TierStatus:
+def _cp_status(code: object) -> TierStatus:
     if code == cp_model.OPTIMAL:
         return TierStatus.OPTIMAL
     if code == cp_model.FEASIBLE:
@@ -136,7 +135,9 @@ def solve_tiers(
         pending_bound.pop(gi)
         others_bound = done_bound + sum(pending_bound.values())
 
-        def report(value: int, bound: int, base_v: int = done_value, base_b: int = others_bound) -> None:
+        def report(
+            value: int, bound: int, base_v: int = done_value, base_b: int = others_bound
+        ) -> None:
             if on_progress is not None:
                 on_progress(Incumbent(base_v + value, base_b + bound, time.monotonic() - start))
 
@@ -212,7 +213,9 @@ def _solve_group(
 
     tier_exprs = []
     for tier in tiers:
-        pairs = [(xs[local[v]], c) for v, c in zip(tier.vars, tier.coefs, strict=True) if v in local]
+        pairs = [
+            (xs[local[v]], c) for v, c in zip(tier.vars, tier.coefs, strict=True) if v in local
+        ]
         tier_exprs.append(
             cp_model.LinearExpr.weighted_sum([p[0] for p in pairs], [p[1] for p in pairs])
         )
@@ -247,9 +250,9 @@ def _solve_group(
             tier_values.append(_evaluate(tier, local, values))
             continue
         values = [int(solver.value(x)) for x in xs]
-        value = int(round(solver.objective_value))
+        value = round(solver.objective_value)
         if i == 0:
-            bound = int(round(solver.best_objective_bound))
+            bound = round(solver.best_objective_bound)
         statuses.append(status)
         tier_values.append(value)
         # Hold this tier at the value reached (a bound, not an equality, when unproven).
@@ -257,7 +260,7 @@ def _solve_group(
             cp.add(expr >= value)
         else:
             cp.add(expr <= value)
-        cp.clear_hints()
+        cp.clear_hints()  # type: ignore[no-untyped-call]
         for x, v in zip(xs, values, strict=True):
             cp.add_hint(x, v)
     return TieredResult(
@@ -272,4 +275,6 @@ def _solve_group(
 def _evaluate(tier: Tier, local: dict[int, int], values: list[int] | None) -> int:
     if values is None:
         return 0
-    return sum(c * values[local[v]] for v, c in zip(tier.vars, tier.coefs, strict=True) if v in local)
+    return sum(
+        c * values[local[v]] for v, c in zip(tier.vars, tier.coefs, strict=True) if v in local
+    )

@@ -39,9 +39,7 @@ REQUEST_FAMILIES = DYNAMIC_REASONS
 def static_cohort_reason(round_: Round, form: Formulation, ci: int) -> Reason | None:
     cohort = round_.cohorts[ci]
     blocked = {f.program for f in round_.forbidden if f.cohort == cohort.id and f.request is None}
-    if not any(
-        cohort_meets_program(cohort, p) and p.id not in blocked for p in round_.programs
-    ):
+    if not any(cohort_meets_program(cohort, p) and p.id not in blocked for p in round_.programs):
         return Reason.NO_COMPATIBLE_PROGRAM
     if ci not in form.compatible_cohorts:
         return Reason.NO_COMPATIBLE_REQUEST

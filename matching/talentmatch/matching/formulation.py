@@ -204,7 +204,9 @@ class _Builder:
 
         x = self.x
         prefs = [
-            preference(r, r.cohorts[t.cohort], r.programs[t.program], r.requests[self.reps[t.request]])
+            preference(
+                r, r.cohorts[t.cohort], r.programs[t.program], r.requests[self.reps[t.request]]
+            )
             for t in self.triples
         ]
         needs = [0] * len(self.triples)
@@ -231,7 +233,11 @@ class _Builder:
     def _fixed_minimums(self) -> dict[int, int]:
         r = self.round
         position = {
-            (r.cohorts[t.cohort].id, r.programs[t.program].id, r.requests[self.reps[t.request]].id): ti
+            (
+                r.cohorts[t.cohort].id,
+                r.programs[t.program].id,
+                r.requests[self.reps[t.request]].id,
+            ): ti
             for ti, t in enumerate(self.triples)
         }
         # Fixed requests are singleton classes, so the representative is the request itself.
@@ -294,7 +300,9 @@ class _Builder:
                 most = sum(m.ub[v] for v in xs)
                 if self.lifted is not Reason.COHORT_SIZE:
                     most = min(most, self.round.cohorts[ci].size)
-                use = m.add_var(0, 1, f"use[{self.round.cohorts[ci].id},{self.round.programs[pi].id}]")
+                use = m.add_var(
+                    0, 1, f"use[{self.round.cohorts[ci].id},{self.round.programs[pi].id}]"
+                )
                 m.add_row([*xs, use], [1] * len(xs) + [-most], None, 0)
                 uses.append(use)
             m.add_row(uses, [1] * len(uses), None, limit)
@@ -383,9 +391,7 @@ class _Builder:
                         budget_terms[gi][0].append(var)
                         budget_terms[gi][1].append(1)
                 amounts = list(pair.amount_vars.values())
-                m.add_row(
-                    [*amounts, *xs], [1] * len(amounts) + [-pair.need] * len(xs), 0, 0
-                )
+                m.add_row([*amounts, *xs], [1] * len(amounts) + [-pair.need] * len(xs), 0, 0)
         for gi, (vs, cs) in budget_terms.items():
             if gi not in self.ample:
                 m.add_row(vs, cs, None, r.subsidies[gi].budget)

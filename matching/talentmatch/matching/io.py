@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -68,7 +68,7 @@ class DocumentError(ValueError):
         super().__init__(f"invalid document, {len(problems)} {noun}:\n{shown}{tail}")
 
 
-class _Invalid(Exception):
+class _InvalidField(Exception):  # noqa: N818  (control flow, never escapes)
     """Raised inside a field reader after the problem is recorded; stops reading that field."""
 
 
@@ -94,9 +94,9 @@ class _Reader:
             text += part if part.startswith("[") or not text else f".{part}"
         return text
 
-    def fail(self, name: str | None, message: str) -> _Invalid:
+    def fail(self, name: str | None, message: str) -> _InvalidField:
         self.problems.append(Problem(self.where(name), message))
-        return _Invalid()
+        return _InvalidField()
 
     def obj(self, value: Any, name: str | None, allowed: set[str]) -> Mapping[str, Any]:
         if not isinstance(value, dict):
@@ -121,7 +121,9 @@ class _Reader:
             raise self.fail(name, f"must be a non-empty string, got {_show(value)}")
         return value
 
-    def integer(self, value: Any, name: str, low: int | None = None, high: int | None = None) -> int:
+    def integer(
+        self, value: Any, name: str, low: int | None = None, high: int | None = None
+    ) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(name, f"must be a whole number, got {_show(value)}")
         if low is not None and value < low:
@@ -176,7 +178,7 @@ class _Reader:
             else:
                 out.append(item)
         if bad:
-            raise _Invalid()
+            raise _InvalidField()
         return tuple(out)
 
     def region_list(self, value: Any, name: str) -> tuple[str, ...]:
@@ -356,7 +358,7 @@ def _read_entries(
         return []
     try:
         items = r.field(doc, name, _list_of(r))
-    except _Invalid:
+    except _InvalidField:
         return []
     out: list[T] = []
     seen: set[str] = set()
@@ -367,7 +369,7 @@ def _read_entries(
         with r.at(name), r.at(label):
             try:
                 entry = read(r, r.obj(item, None, allowed))
-            except _Invalid:
+            except _InvalidField:
                 continue
             entry_id = getattr(entry, "id", None)
             if entry_id is not None:
@@ -395,7 +397,7 @@ def round_from_dict(doc: Any) -> Round:
         if doc.get("format") != ROUND_FORMAT:
             r.fail("format", f"must be {ROUND_FORMAT!r}, got {_show(doc.get('format'))}")
         info = _read_info(r, doc)
-    except _Invalid:
+    except _InvalidField:
         info = None
     cohorts = _read_entries(r, doc, "cohorts", _COHORT_FIELDS, _read_cohort)
     programs = _read_entries(r, doc, "programs", _PROGRAM_FIELDS, _read_program)
@@ -403,11 +405,8 @@ def round_from_dict(doc: Any) -> Round:
     subsidies = _read_entries(r, doc, "subsidies", _SUBSIDY_FIELDS, _read_subsidy)
     policy = Policy()
     if doc.get("policy") is not None:
-        with r.at("policy"):
-            try:
-                policy = _read_policy(r, doc["policy"])
-            except _Invalid:
-                pass
+        with r.at("policy"), suppress(_InvalidField):
+            policy = _read_policy(r, doc["policy"])
     ids = _Ids(cohorts, programs, requests)
     fixed = _read_entries(r, doc, "fixed", _FIXED_FIELDS, ids.read_fixed, required=False)
     forbidden = _read_entries(
@@ -488,7 +487,7 @@ def _check_fixed_unique(r: _Reader, fixed: list[FixedEntry]) -> None:
 
 
 def _check_fixed_compatible(round_: Round) -> None:
-    from talentmatch.matching.compat import incompatibility  # noqa: PLC0415  (cycle)
+    from talentmatch.matching.compat import incompatibility
 
     problems = []
     for i, f in enumerate(round_.fixed):
@@ -624,7 +623,11 @@ def solution_to_dict(solution: Solution) -> dict[str, Any]:
         "bounds": {"placed": solution.bound_placed},
         "unplaced": {
             "cohorts": [
-                {"cohort": u.cohort, "trainees": u.trainees, "reasons": [x.value for x in u.reasons]}
+                {
+                    "cohort": u.cohort,
+                    "trainees": u.trainees,
+                    "reasons": [x.value for x in u.reasons],
+                }
                 for u in solution.unplaced_cohorts
             ],
             "requests": [
@@ -663,13 +666,13 @@ def solution_from_dict(doc: Any) -> Solution:
         with r.at("totals"):
             # A missing total is the verifier's finding (rule 8), so read it as -1 here.
             totals = Totals(
-                **{k: r.field(totals_doc, k, r.integer, -1) for k in Totals.__slots__}  # type: ignore[arg-type]
+                **{k: r.field(totals_doc, k, r.integer, -1) for k in Totals.__slots__}
             )
         bounds = doc.get("bounds") or {}
         bound = bounds.get("placed") if isinstance(bounds, dict) else None
         with r.at("bounds"):
             bound = None if bound is None else r.integer(bound, "placed")
-    except _Invalid:
+    except _InvalidField:
         raise DocumentError(r.problems) from None
     placements = _read_entries(r, doc, "placements", _PLACEMENT_FIELDS, _read_placement)
     unplaced = doc.get("unplaced") or {}
@@ -714,7 +717,9 @@ def _read_placement(r: _Reader, data: Mapping[str, Any]) -> Placement:
             with r.at(f"subsidies[{i}]"):
                 entry = r.obj(item, None, {"subsidy", "amount"})
                 amounts.append(
-                    SubsidyAmount(r.field(entry, "subsidy", r.text), r.field(entry, "amount", r.integer))
+                    SubsidyAmount(
+                        r.field(entry, "subsidy", r.text), r.field(entry, "amount", r.integer)
+                    )
                 )
         money = Funding(
             subsidies=tuple(amounts),

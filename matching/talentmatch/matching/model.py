@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 ROUND_FORMAT = "talentmatch.round/1"
 SOLUTION_FORMAT = "talentmatch.solution/1"
@@ -123,14 +123,14 @@ class Round:
     forbidden: tuple[ForbiddenEntry, ...] = ()
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     OPTIMAL = "OPTIMAL"
     FEASIBLE = "FEASIBLE"
     INFEASIBLE = "INFEASIBLE"
     UNKNOWN = "UNKNOWN"
 
 
-class Reason(str, Enum):
+class Reason(StrEnum):
     """Why trainees of a cohort or slots of a request stay unplaced (ROUND_FORMAT.md, Reasons)."""
 
     NO_COMPATIBLE_PROGRAM = "NO_COMPATIBLE_PROGRAM"

@@ -27,7 +27,9 @@ class Cluster:
 
 
 def _load(name: str) -> Any:
-    text = resources.files("talentmatch.matching").joinpath("data").joinpath(name).read_text("utf-8")
+    text = (
+        resources.files("talentmatch.matching").joinpath("data").joinpath(name).read_text("utf-8")
+    )
     return json.loads(text)
 
 

@@ -60,8 +60,7 @@ def _triple_errors(round_: Round, c: Cohort, p: Program, r: Request) -> list[str
     ):
         errors.append("the dates do not fit (rule 5)")
     if c.willing_regions is not None and not (
-        _in_any(c.willing_regions, r.region)
-        and (p.online or _in_any(c.willing_regions, p.region))
+        _in_any(c.willing_regions, r.region) and (p.online or _in_any(c.willing_regions, p.region))
     ):
         errors.append("outside the cohort's willing regions (rule 6)")
     for f in round_.forbidden:
