@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from ortools.graph.python import max_flow
 from talentmatch.matching.compat import preference
-from talentmatch.matching.formulation import Formulation, FundingMode, FundingPair
+from talentmatch.matching.formulation import Formulation, FundingGroup, FundingMode, FundingPair
 from talentmatch.matching.model import Funding, Placement, Round, SubsidyAmount, Totals
 
 
@@ -35,15 +35,29 @@ def placements_from_values(form: Formulation, values: list[int]) -> list[Placeme
             raise AssertionError("a class flow exceeds the slots of its requests")
 
     placements: list[Placement] = []
-    for pair in form.pairs:
-        rows = [(ti, ri, n) for ti in pair.triples for ri, n in shares.get(ti, ())]
+    # Funding units: a SHARED group's pairs share amount variables; any other pair stands alone.
+    units: list[tuple[list[FundingPair], FundingGroup | None]] = [
+        ([form.pairs[pi] for pi in group.pairs], group) for group in form.groups
+    ]
+    units += [([pair], None) for pair in form.pairs if pair.group is None]
+    for unit_pairs, group in units:
+        rows = [
+            (pair, ti, ri, n)
+            for pair in unit_pairs
+            for ti in pair.triples
+            for ri, n in shares.get(ti, ())
+        ]
         if not rows:
             continue
-        trainees = sum(n for _, _, n in rows)
-        totals = _pair_subsidy_totals(form, pair, values, trainees)
-        split = _split_subsidies(r, pair, totals, [n for _, _, n in rows])
-        program = r.programs[pair.program]
-        for (ti, ri, n), amounts in zip(rows, split, strict=True):
+        trainees = sum(n for *_, n in rows)
+        need = unit_pairs[0].need
+        if group is not None:
+            totals = {gi: values[var] for gi, var in group.amount_vars.items()}
+        else:
+            totals = _pair_subsidy_totals(form, unit_pairs[0], trainees)
+        split = _split_subsidies(r, need, totals, [n for *_, n in rows])
+        for (pair, ti, ri, n), amounts in zip(rows, split, strict=True):
+            program = r.programs[pair.program]
             request = r.requests[ri]
             cost = n * program.cost_per_trainee
             sponsorship = min(cost, n * request.sponsorship_per_trainee)
@@ -69,17 +83,13 @@ def placements_from_values(form: Formulation, values: list[int]) -> list[Placeme
     return placements
 
 
-def _pair_subsidy_totals(
-    form: Formulation, pair: FundingPair, values: list[int], trainees: int
-) -> dict[int, int]:
-    """Subsidy yuan per subsidy position on one pair, as the model decided them."""
+def _pair_subsidy_totals(form: Formulation, pair: FundingPair, trainees: int) -> dict[int, int]:
+    """Subsidy yuan per subsidy position on a pair outside any funding group."""
     need = pair.need * trainees
     if pair.mode is FundingMode.FREE or need == 0:
         return {}
     if pair.mode is FundingMode.SINGLE:
         return {pair.subsidies[0]: need}
-    if pair.mode is FundingMode.SHARED:
-        return {gi: values[var] for gi, var in pair.amount_vars.items()}
     if pair.mode is FundingMode.AMPLE:
         # Only subsidies whose budgets can never run out are drawn on, so order does not matter.
         out: dict[int, int] = {}
@@ -95,7 +105,7 @@ def _pair_subsidy_totals(
 
 
 def _split_subsidies(
-    round_: Round, pair: FundingPair, totals: dict[int, int], trainees: list[int]
+    round_: Round, need: int, totals: dict[int, int], trainees: list[int]
 ) -> list[dict[int, int]]:
     """Integral subsidy amounts per placement: each placement's need met, caps and totals kept."""
     if not totals:
@@ -113,12 +123,12 @@ def _split_subsidies(
     for i, n in enumerate(trainees):
         row_arcs = []
         for j, gi in enumerate(subsidies):
-            cap = n * min(round_.subsidies[gi].per_trainee_cap, pair.need)
+            cap = n * min(round_.subsidies[gi].per_trainee_cap, need)
             row_arcs.append(flow.add_arc_with_capacity(first_sub + j, first_row + i, cap))
         arcs.append(row_arcs)
-        flow.add_arc_with_capacity(first_row + i, sink, n * pair.need)
+        flow.add_arc_with_capacity(first_row + i, sink, n * need)
     if flow.solve(source, sink) != flow.OPTIMAL or flow.optimal_flow() != sum(totals.values()):
-        raise AssertionError("subsidy totals of a pair cannot be split over its placements")
+        raise AssertionError("subsidy totals cannot be split over the placements")
     return [
         {gi: int(flow.flow(arc)) for gi, arc in zip(subsidies, row_arcs, strict=True)}
         for row_arcs in arcs

@@ -129,7 +129,12 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def _add_solve_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("-o", "--output", help="write the solution document here")
     p.add_argument("--time-limit", type=float, help="seconds; overrides the round's policy")
-    p.add_argument("--workers", type=int, default=2, help="CP-SAT search workers (default 2)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="CP-SAT search workers (default 1, reproducible; more is parallel, not reproducible)",
+    )
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("--no-explain", action="store_true", help="static reason codes only")
     p.add_argument(

@@ -38,9 +38,8 @@ class TierStatus(Enum):
 
 @dataclass(frozen=True, slots=True)
 class SolverOptions:
-    workers: int = 2
+    workers: int = 1
     seed: int = 0
-    deterministic: bool = True
     decompose: bool = True
     #: Components with fewer variables than this are solved together in one model.
     batch_vars: int = 2000
@@ -105,8 +104,12 @@ def solve_tiers(
     time_limit: float,
     options: SolverOptions,
     on_progress: ProgressHandler | None = None,
+    hint: Sequence[int] | None = None,
 ) -> TieredResult:
-    """Solve tier after tier; the first tier must be maximised (its bound is reported)."""
+    """Solve tier after tier; the first tier must be maximised (its bound is reported).
+
+    ``hint`` (one value per variable) is the first tier's starting point.
+    """
     start = time.monotonic()
     if model.trivially_infeasible:
         return TieredResult(TierStatus.INFEASIBLE, None, wall_seconds=0.0)
@@ -141,7 +144,8 @@ def solve_tiers(
             if on_progress is not None:
                 on_progress(Incumbent(base_v + value, base_b + bound, time.monotonic() - start))
 
-        result = _solve_group(model, group, rows, tiers, share, options, report)
+        group_hint = None if hint is None else [hint[v] for v in group]
+        result = _solve_group(model, group, rows, tiers, share, options, report, group_hint)
         models_solved += 1
         if result.status in (TierStatus.INFEASIBLE, TierStatus.UNKNOWN):
             return TieredResult(
@@ -200,6 +204,7 @@ def _solve_group(
     time_limit: float,
     options: SolverOptions,
     report: Callable[[int, int], None],
+    hint: list[int] | None,
 ) -> TieredResult:
     start = time.monotonic()
     local = {v: i for i, v in enumerate(group)}
@@ -220,11 +225,12 @@ def _solve_group(
             cp_model.LinearExpr.weighted_sum([p[0] for p in pairs], [p[1] for p in pairs])
         )
 
+    if hint is not None:
+        for x, v in zip(xs, hint, strict=True):
+            cp.add_hint(x, v)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = max(1, options.workers)
     solver.parameters.random_seed = options.seed
-    if options.deterministic and options.workers > 1:
-        solver.parameters.interleave_search = True
     values: list[int] | None = None
     tier_values: list[int] = []
     statuses: list[TierStatus] = []

@@ -5,8 +5,9 @@ Variables
     open[p]      program p runs (boolean; only where min_size >= 2)
     use[c, p]    cohort c sends trainees to program p (boolean; only where the programme limit
                  can bind)
-    a[g, p, k]   yuan of subsidy g on the placements of pair (p, k) (integer; only where several
-                 subsidies with limited budgets compete for a pair)
+    a[g, G]      yuan of subsidy g on the placements of funding group G: the (program, class)
+                 pairs with the same eligible subsidies and need per trainee (integer; only
+                 where several subsidies with limited budgets compete)
 
 Requests that agree on every attribute the problem looks at form one *class* k: identities inside
 a class do not matter, so the model keeps one variable per class instead of one per request.
@@ -47,7 +48,17 @@ class FundingPair:
     mode: FundingMode
     triples: list[int] = field(default_factory=list)  # positions in Formulation.triples
     subsidies: list[int] = field(default_factory=list)  # eligible subsidy positions, by id
-    amount_vars: dict[int, int] = field(default_factory=dict)  # subsidy -> var (SHARED)
+    group: int | None = None  # position in Formulation.groups (SHARED)
+
+
+@dataclass(slots=True)
+class FundingGroup:
+    """SHARED pairs with the same eligible subsidies and need per trainee, funded together."""
+
+    need: int
+    subsidies: list[int]
+    pairs: list[int] = field(default_factory=list)  # positions in Formulation.pairs
+    amount_vars: dict[int, int] = field(default_factory=dict)  # subsidy -> variable
 
 
 @dataclass(slots=True)
@@ -59,6 +70,11 @@ class Formulation:
     triples: list[Triple]  # request field = class position
     x: list[int]  # variable of each triple
     pairs: list[FundingPair]
+    groups: list[FundingGroup]
+    #: Boolean variables (open, use) with the x variables whose sum they switch on.
+    indicators: list[tuple[int, list[int]]]
+    #: Auxiliary variables that equal a sum of x variables.
+    sums: list[tuple[int, list[int]]]
     placed: tuple[list[int], list[int]]  # tier 1 objective (maximise)
     preference: tuple[list[int], list[int]]  # tier 2 objective (maximise)
     subsidy: tuple[list[int], list[int]]  # tier 3 objective (minimise)
@@ -152,6 +168,9 @@ class _Builder:
         self.x: list[int] = []
         self.contribution = round_.policy.trainee_contribution_per_trainee
         self.ample: set[int] = set()
+        self.groups: list[FundingGroup] = []
+        self.indicators: list[tuple[int, list[int]]] = []
+        self.sums: list[tuple[int, list[int]]] = []
 
     def _ub(self, t: Triple) -> int:
         r = self.round
@@ -221,6 +240,9 @@ class _Builder:
             triples=self.triples,
             x=x,
             pairs=pairs,
+            groups=self.groups,
+            indicators=self.indicators,
+            sums=self.sums,
             placed=(list(x), [1] * len(x)),
             preference=_nonzero(x, prefs),
             subsidy=_nonzero(x, needs),
@@ -275,6 +297,7 @@ class _Builder:
             cap = most if self.lifted is Reason.PROGRAM_CAPACITY else min(program.capacity, most)
             if program.min_size >= 2 and self.lifted is not Reason.MIN_CLASS_SIZE:
                 is_open = m.add_var(0, 1, f"open[{program.id}]")
+                self.indicators.append((is_open, xs))
                 m.add_row([*xs, is_open], [1] * len(xs) + [-cap], None, 0)
                 m.add_row([*xs, is_open], [1] * len(xs) + [-program.min_size], 0, None)
             elif most > cap:
@@ -303,6 +326,7 @@ class _Builder:
                 use = m.add_var(
                     0, 1, f"use[{self.round.cohorts[ci].id},{self.round.programs[pi].id}]"
                 )
+                self.indicators.append((use, xs))
                 m.add_row([*xs, use], [1] * len(xs) + [-most], None, 0)
                 uses.append(use)
             m.add_row(uses, [1] * len(uses), None, limit)
@@ -369,6 +393,18 @@ class _Builder:
             elif len(pair.subsidies) == 1:
                 pair.mode = FundingMode.SINGLE
 
+    def _funding_groups(self, pairs: list[FundingPair]) -> list[FundingGroup]:
+        position: dict[tuple[tuple[int, ...], int], int] = {}
+        for pi, pair in enumerate(pairs):
+            if pair.mode is FundingMode.SHARED:
+                key = (tuple(pair.subsidies), pair.need)
+                if key not in position:
+                    position[key] = len(self.groups)
+                    self.groups.append(FundingGroup(pair.need, list(pair.subsidies)))
+                pair.group = position[key]
+                self.groups[pair.group].pairs.append(pi)
+        return self.groups
+
     def _funding_rows(self, pairs: list[FundingPair]) -> None:
         r, m = self.round, self.model
         budget_terms: dict[int, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
@@ -378,20 +414,25 @@ class _Builder:
                 terms = budget_terms[pair.subsidies[0]]
                 terms[0].extend(xs)
                 terms[1].extend([pair.need] * len(xs))
-            elif pair.mode is FundingMode.SHARED:
-                most = self._pair_most(pair)
-                for gi in pair.subsidies:
-                    cap = r.subsidies[gi].per_trainee_cap
-                    name = f"a[{r.subsidies[gi].id},{r.programs[pair.program].id},{pair.request_class}]"
-                    var = m.add_var(0, most * min(cap, pair.need), name)
-                    pair.amount_vars[gi] = var
-                    if cap < pair.need:
-                        m.add_row([var, *xs], [1] + [-cap] * len(xs), None, 0)
-                    if gi not in self.ample:
-                        budget_terms[gi][0].append(var)
-                        budget_terms[gi][1].append(1)
-                amounts = list(pair.amount_vars.values())
-                m.add_row([*amounts, *xs], [1] * len(amounts) + [-pair.need] * len(xs), 0, 0)
+        # Pairs with the same eligible subsidies and the same need per trainee are
+        # interchangeable for funding: one set of amount variables serves them all, and the
+        # proportional split back to pairs is exact (see assemble.py).
+        for group in self._funding_groups(pairs):
+            xs = [self.x[ti] for pi in group.pairs for ti in pairs[pi].triples]
+            most = sum(self._pair_most(pairs[pi]) for pi in group.pairs)
+            for gi in group.subsidies:
+                cap = r.subsidies[gi].per_trainee_cap
+                var = m.add_var(
+                    0, most * min(cap, group.need), f"a[{r.subsidies[gi].id},{group.need}]"
+                )
+                group.amount_vars[gi] = var
+                if cap < group.need:
+                    m.add_row([var, *xs], [1] + [-cap] * len(xs), None, 0)
+                if gi not in self.ample:
+                    budget_terms[gi][0].append(var)
+                    budget_terms[gi][1].append(1)
+            amounts = list(group.amount_vars.values())
+            m.add_row([*amounts, *xs], [1] * len(amounts) + [-group.need] * len(xs), 0, 0)
         for gi, (vs, cs) in budget_terms.items():
             if gi not in self.ample:
                 m.add_row(vs, cs, None, r.subsidies[gi].budget)

@@ -665,9 +665,7 @@ def solution_from_dict(doc: Any) -> Solution:
         totals_doc = r.field(doc, "totals", lambda v, n: r.obj(v, n, set(Totals.__slots__)))
         with r.at("totals"):
             # A missing total is the verifier's finding (rule 8), so read it as -1 here.
-            totals = Totals(
-                **{k: r.field(totals_doc, k, r.integer, -1) for k in Totals.__slots__}
-            )
+            totals = Totals(**{k: r.field(totals_doc, k, r.integer, -1) for k in Totals.__slots__})
         bounds = doc.get("bounds") or {}
         bound = bounds.get("placed") if isinstance(bounds, dict) else None
         with r.at("bounds"):

@@ -23,7 +23,9 @@ from talentmatch.matching.cpsat import (
 )
 from talentmatch.matching.explain import explain, find_conflicts
 from talentmatch.matching.model import EMPTY_TOTALS, Round, Solution, Status
+from talentmatch.matching.peers.greedy import greedy
 from talentmatch.matching.verify import InvalidSolutionError, verify
+from talentmatch.matching.warmstart import values_from_placements
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +33,10 @@ class SolveParams:
     """How to solve. ``time_limit_seconds`` None takes the round policy's limit."""
 
     time_limit_seconds: float | None = None
-    workers: int = 2
+    #: One worker is reproducible: the same seed gives the same answer. More workers run CP-SAT's
+    #: parallel portfolio, which can be faster on large rounds but differs from run to run.
+    workers: int = 1
     seed: int = 0
-    #: Reproducible search when several workers run (CP-SAT's interleaved search).
-    deterministic: bool = True
     #: Prove dynamic reason codes by re-solves (static codes are always given).
     explain: bool = True
     #: Time for the re-solves behind dynamic codes; None gives them the solve's time limit.
@@ -42,6 +44,8 @@ class SolveParams:
     #: Structure the solver exploits; switchable to measure what each is worth.
     aggregate: bool = True
     decompose: bool = True
+    #: Start the first tier from a greedy allocation.
+    warm_start: bool = True
 
     def __post_init__(self) -> None:
         if self.time_limit_seconds is not None and self.time_limit_seconds <= 0:
@@ -55,7 +59,6 @@ class SolveParams:
         return SolverOptions(
             workers=self.workers,
             seed=self.seed,
-            deterministic=self.deterministic,
             decompose=self.decompose,
         )
 
@@ -82,7 +85,13 @@ def solve(
         Tier(*form.preference, Sense.MAXIMIZE),
         Tier(*form.subsidy, Sense.MINIMIZE),
     ]
-    result = solve_tiers(form.model, tiers, max(0.05, limit - (built - started)), options, progress)
+    hint = None
+    if params.warm_start and not round_.fixed:
+        hint = values_from_placements(form, greedy(round_).placements)
+    hinted = time.monotonic()
+    result = solve_tiers(
+        form.model, tiers, max(0.05, limit - (hinted - started)), options, progress, hint
+    )
     stats: dict[str, object] = {
         "solver": "cp-sat",
         "variables": form.model.num_vars,
@@ -92,6 +101,7 @@ def solve(
         "components": result.components,
         "models_solved": result.models_solved,
         "build_seconds": round(built - started, 3),
+        "warm_start_seconds": round(hinted - built, 3),
         "workers": params.workers,
         "seed": params.seed,
     }
