@@ -42,8 +42,8 @@ def test_project_folders_are_not_packages() -> None:
 
 
 def test_engine_and_service_share_the_talentmatch_namespace() -> None:
-    import talentmatch.matching  # noqa: PLC0415
-    import talentmatch.platform  # noqa: PLC0415
+    import talentmatch.matching
+    import talentmatch.platform
 
     assert talentmatch.matching.__file__ is not None
     assert talentmatch.platform.__file__ is not None

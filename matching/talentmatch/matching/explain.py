@@ -20,7 +20,7 @@ from talentmatch.matching import formulation
 from talentmatch.matching.compat import cohort_meets_program, program_meets_request
 from talentmatch.matching.cpsat import Sense, SolverOptions, Tier, TierStatus, solve_tiers
 from talentmatch.matching.formulation import Formulation
-from talentmatch.matching.linear import LinearModel, components, rows_by_component, submodel
+from talentmatch.matching.linear import LinearModel, Row, components, rows_by_component, submodel
 from talentmatch.matching.model import (
     DYNAMIC_REASONS,
     FixedEntry,
@@ -216,7 +216,15 @@ class _FamilySearch:
         goals: list[tuple[str, int, list[int], int]],
         deadline: float,
     ) -> bool:
-        groups = components(model)
+        # A candidate's variables may lie in several components; the goals join them, so that
+        # each goal is searched inside one group (held at the sum of its components' optima).
+        joined = LinearModel(
+            lb=model.lb,
+            ub=model.ub,
+            names=model.names,
+            rows=[*model.rows, *(Row(goal[2], [1] * len(goal[2]), None, None) for goal in goals)],
+        )
+        groups = components(joined)
         row_groups = rows_by_component(model, groups)
         owner = {}
         for gi, group in enumerate(groups):

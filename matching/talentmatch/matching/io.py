@@ -41,8 +41,19 @@ from talentmatch.matching.model import (
 )
 
 T = TypeVar("T")
-_REGION = re.compile(r"^[1-9]\d{5}$")
+_REGION = re.compile(r"[1-9][0-9]{5}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MAX_REPORTED = 100
+
+# Upper limits far beyond any real round; they keep every product the solver forms within
+# 64-bit integers and every date computation within the calendar.
+MAX_COUNT = 100_000  # trainees in a cohort, places in a program, slots in a request
+MAX_PER_TRAINEE = 1_000_000  # yuan: cost, sponsorship, contribution, subsidy cap per trainee
+MAX_BUDGET = 100_000_000_000  # yuan in one subsidy programme
+MAX_DAYS = 3_660  # days of one training programme
+MAX_WEIGHT = 10_000
+MAX_SECONDS = 7 * 24 * 3600.0
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,10 +112,8 @@ class _Reader:
     def obj(self, value: Any, name: str | None, allowed: set[str]) -> Mapping[str, Any]:
         if not isinstance(value, dict):
             raise self.fail(name, f"must be an object, got {_kind(value)}")
-        unknown = sorted(set(value) - allowed)
-        if unknown:
-            for key in unknown:
-                self.fail(key, "is not a field of this entry")
+        for key in sorted(set(value) - allowed):
+            self.fail(f"{name}.{key}" if name else key, "is not a field of this entry")
         return value
 
     def field(
@@ -115,6 +124,21 @@ class _Reader:
                 raise self.fail(name, "is required")
             return default  # type: ignore[no-any-return]
         return read(data[name], name)
+
+    def take(
+        self, data: Mapping[str, Any], name: str, read: Callable[[Any, str], T], default: Any = ...
+    ) -> T:
+        """Like ``field``, but a bad field is recorded and reading goes on to the next one, so
+        that every problem of an entry is reported; ``complete`` then rejects the entry."""
+        try:
+            return self.field(data, name, read, default)
+        except _InvalidField:
+            return None  # type: ignore[return-value]
+
+    def complete(self, mark: int) -> None:
+        """Reject the entry being read if a problem was recorded since ``mark``."""
+        if len(self.problems) > mark:
+            raise _InvalidField()
 
     def text(self, value: Any, name: str) -> str:
         if not isinstance(value, str) or not value.strip():
@@ -141,17 +165,19 @@ class _Reader:
         return value
 
     def day(self, value: Any, name: str) -> date:
-        if not isinstance(value, str):
-            raise self.fail(name, f"must be an ISO date YYYY-MM-DD, got {_show(value)}")
+        bad = f"must be an ISO date YYYY-MM-DD, got {_show(value)}"
+        if not isinstance(value, str) or not _DATE.fullmatch(value):
+            raise self.fail(name, bad)
         try:
-            if len(value) != 10:
-                raise ValueError(value)
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
-            raise self.fail(name, f"must be an ISO date YYYY-MM-DD, got {_show(value)}") from None
+            raise self.fail(name, bad) from None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            raise self.fail(name, f"must be a date in the years {FIRST_YEAR}-{LAST_YEAR}")
+        return day
 
     def region(self, value: Any, name: str) -> str:
-        if not isinstance(value, str) or not _REGION.match(value):
+        if not isinstance(value, str) or not _REGION.fullmatch(value):
             raise self.fail(name, f"must be a 6-digit GB/T 2260 region code, got {_show(value)}")
         return value
 
@@ -223,19 +249,21 @@ _WEIGHT_FIELDS = {"platform_preference", "school_preference", "local_bonus"}
 
 def _read_cohort(r: _Reader, data: Mapping[str, Any]) -> Cohort:
     platforms, roles = reference.platforms(), reference.roles()
+    mark = len(r.problems)
     cohort = Cohort(
-        id=r.field(data, "id", r.text),
-        school=r.field(data, "school", r.text),
-        size=r.field(data, "size", r.at_least(1)),
-        platforms=r.field(data, "platforms", lambda v, n: r.codes(v, n, platforms, non_empty=True)),
-        roles=r.field(data, "roles", lambda v, n: r.codes(v, n, roles, non_empty=False), ()),
-        languages=r.field(data, "languages", lambda v, n: r.codes(v, n, None, non_empty=False), ()),
-        level=r.field(data, "level", r.at_least(1, 5), 1),
-        available_from=r.field(data, "available_from", r.day),
-        available_to=r.field(data, "available_to", r.day),
-        region=r.field(data, "region", r.region),
-        willing_regions=r.field(data, "willing_regions", r.region_list, None),
+        id=r.take(data, "id", r.text),
+        school=r.take(data, "school", r.text),
+        size=r.take(data, "size", r.at_least(1, MAX_COUNT)),
+        platforms=r.take(data, "platforms", lambda v, n: r.codes(v, n, platforms, non_empty=True)),
+        roles=r.take(data, "roles", lambda v, n: r.codes(v, n, roles, non_empty=False), ()),
+        languages=r.take(data, "languages", lambda v, n: r.codes(v, n, None, non_empty=False), ()),
+        level=r.take(data, "level", r.at_least(1, 5), 1),
+        available_from=r.take(data, "available_from", r.day),
+        available_to=r.take(data, "available_to", r.day),
+        region=r.take(data, "region", r.region),
+        willing_regions=r.take(data, "willing_regions", r.region_list, None),
     )
+    r.complete(mark)
     if cohort.available_from > cohort.available_to:
         raise r.fail("available_to", "must not be before available_from")
     return cohort
@@ -243,42 +271,48 @@ def _read_cohort(r: _Reader, data: Mapping[str, Any]) -> Cohort:
 
 def _read_program(r: _Reader, data: Mapping[str, Any]) -> Program:
     roles = reference.roles()
+    mark = len(r.problems)
     program = Program(
-        id=r.field(data, "id", r.text),
-        provider=r.field(data, "provider", r.text),
-        platform=r.field(data, "platform", lambda v, n: _known(r, v, n, reference.platforms())),
-        roles=r.field(data, "roles", lambda v, n: r.codes(v, n, roles, non_empty=True)),
-        capacity=r.field(data, "capacity", r.at_least(1)),
-        min_size=r.field(data, "min_size", r.at_least(0), 0),
-        cost_per_trainee=r.field(data, "cost_per_trainee", r.at_least(0)),
-        start=r.field(data, "start", r.day),
-        days=r.field(data, "days", r.at_least(1)),
-        min_level=r.field(data, "min_level", r.at_least(1, 5), 1),
-        region=r.field(data, "region", r.region),
-        online=r.field(data, "online", r.boolean, False),
+        id=r.take(data, "id", r.text),
+        provider=r.take(data, "provider", r.text),
+        platform=r.take(data, "platform", lambda v, n: _known(r, v, n, reference.platforms())),
+        roles=r.take(data, "roles", lambda v, n: r.codes(v, n, roles, non_empty=True)),
+        capacity=r.take(data, "capacity", r.at_least(1, MAX_COUNT)),
+        min_size=r.take(data, "min_size", r.at_least(0, MAX_COUNT), 0),
+        cost_per_trainee=r.take(data, "cost_per_trainee", r.at_least(0, MAX_PER_TRAINEE)),
+        start=r.take(data, "start", r.day),
+        days=r.take(data, "days", r.at_least(1, MAX_DAYS)),
+        min_level=r.take(data, "min_level", r.at_least(1, 5), 1),
+        region=r.take(data, "region", r.region),
+        online=r.take(data, "online", r.boolean, False),
     )
+    r.complete(mark)
     if program.min_size > program.capacity:
         raise r.fail("min_size", f"must not exceed capacity ({program.capacity})")
     return program
 
 
 def _read_request(r: _Reader, data: Mapping[str, Any]) -> Request:
+    mark = len(r.problems)
     request = Request(
-        id=r.field(data, "id", r.text),
-        enterprise=r.field(data, "enterprise", r.text),
-        platform=r.field(data, "platform", lambda v, n: _known(r, v, n, reference.platforms())),
-        role=r.field(data, "role", lambda v, n: _known(r, v, n, reference.roles())),
-        slots=r.field(data, "slots", r.at_least(1)),
-        region=r.field(data, "region", r.region),
-        start=r.field(data, "start", r.day),
-        end=r.field(data, "end", r.day),
-        min_level=r.field(data, "min_level", r.at_least(1, 5), 1),
-        languages=r.field(data, "languages", lambda v, n: r.codes(v, n, None, non_empty=False), ()),
-        sponsorship_per_trainee=r.field(data, "sponsorship_per_trainee", r.at_least(0), 0),
-        preferred_schools=r.field(
+        id=r.take(data, "id", r.text),
+        enterprise=r.take(data, "enterprise", r.text),
+        platform=r.take(data, "platform", lambda v, n: _known(r, v, n, reference.platforms())),
+        role=r.take(data, "role", lambda v, n: _known(r, v, n, reference.roles())),
+        slots=r.take(data, "slots", r.at_least(1, MAX_COUNT)),
+        region=r.take(data, "region", r.region),
+        start=r.take(data, "start", r.day),
+        end=r.take(data, "end", r.day),
+        min_level=r.take(data, "min_level", r.at_least(1, 5), 1),
+        languages=r.take(data, "languages", lambda v, n: r.codes(v, n, None, non_empty=False), ()),
+        sponsorship_per_trainee=r.take(
+            data, "sponsorship_per_trainee", r.at_least(0, MAX_PER_TRAINEE), 0
+        ),
+        preferred_schools=r.take(
             data, "preferred_schools", lambda v, n: r.codes(v, n, None, non_empty=False), ()
         ),
     )
+    r.complete(mark)
     if request.start > request.end:
         raise r.fail("end", "must not be before start")
     return request
@@ -286,17 +320,20 @@ def _read_request(r: _Reader, data: Mapping[str, Any]) -> Request:
 
 def _read_subsidy(r: _Reader, data: Mapping[str, Any]) -> Subsidy:
     platforms, roles = reference.platforms(), reference.roles()
-    return Subsidy(
-        id=r.field(data, "id", r.text),
-        government=r.field(data, "government", r.text),
-        budget=r.field(data, "budget", r.at_least(0)),
-        per_trainee_cap=r.field(data, "per_trainee_cap", r.at_least(0)),
-        regions=r.field(data, "regions", r.region_list),
-        platforms=r.field(
+    mark = len(r.problems)
+    subsidy = Subsidy(
+        id=r.take(data, "id", r.text),
+        government=r.take(data, "government", r.text),
+        budget=r.take(data, "budget", r.at_least(0, MAX_BUDGET)),
+        per_trainee_cap=r.take(data, "per_trainee_cap", r.at_least(0, MAX_PER_TRAINEE)),
+        regions=r.take(data, "regions", r.region_list),
+        platforms=r.take(
             data, "platforms", lambda v, n: r.codes(v, n, platforms, non_empty=False), None
         ),
-        roles=r.field(data, "roles", lambda v, n: r.codes(v, n, roles, non_empty=False), None),
+        roles=r.take(data, "roles", lambda v, n: r.codes(v, n, roles, non_empty=False), None),
     )
+    r.complete(mark)
+    return subsidy
 
 
 def _known(r: _Reader, value: Any, name: str, known: Mapping[str, object]) -> str:
@@ -315,18 +352,20 @@ def _read_policy(r: _Reader, data: Any) -> Policy:
             w = r.obj(data["weights"], None, _WEIGHT_FIELDS)
             weights = Weights(
                 **{
-                    name: r.field(w, name, r.at_least(0), getattr(defaults.weights, name))
+                    name: r.field(
+                        w, name, r.at_least(0, MAX_WEIGHT), getattr(defaults.weights, name)
+                    )
                     for name in sorted(_WEIGHT_FIELDS)
                 }
             )
     return Policy(
         max_programs_per_cohort=r.field(
-            data, "max_programs_per_cohort", r.at_least(1), defaults.max_programs_per_cohort
+            data, "max_programs_per_cohort", r.at_least(1, 1000), defaults.max_programs_per_cohort
         ),
         trainee_contribution_per_trainee=r.field(
             data,
             "trainee_contribution_per_trainee",
-            r.at_least(0),
+            r.at_least(0, MAX_PER_TRAINEE),
             defaults.trainee_contribution_per_trainee,
         ),
         weights=weights,
@@ -338,8 +377,14 @@ def _read_policy(r: _Reader, data: Any) -> Policy:
 
 def _positive_seconds(r: _Reader) -> Callable[[Any, str], float]:
     def read(value: Any, name: str) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise r.fail(name, f"must be a number of seconds > 0, got {_show(value)}")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not 0 < value <= MAX_SECONDS  # also false for NaN
+        ):
+            raise r.fail(
+                name, f"must be a number of seconds in (0, {MAX_SECONDS:.0f}], got {_show(value)}"
+            )
         return float(value)
 
     return read
@@ -462,7 +507,7 @@ class _Ids:
             cohort=self._ref(r, data, "cohort", self.cohorts),
             program=self._ref(r, data, "program", self.programs),
             request=self._ref(r, data, "request", self.requests),
-            trainees=r.field(data, "trainees", r.at_least(1)),
+            trainees=r.field(data, "trainees", r.at_least(1, MAX_COUNT)),
         )
 
     def read_forbidden(self, r: _Reader, data: Mapping[str, Any]) -> ForbiddenEntry:
@@ -511,10 +556,15 @@ def _load_json(path: str | Path) -> Any:
     except UnicodeDecodeError:
         raise DocumentError([Problem(str(path), "is not UTF-8 text")]) from None
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as exc:
         where = f"{path}, line {exc.lineno} column {exc.colno}"
         raise DocumentError([Problem(where, f"is not valid JSON: {exc.msg}")]) from None
+
+
+def _reject_constant(name: str) -> Any:
+    # NaN and Infinity are not JSON, though Python's reader accepts them by default.
+    raise json.JSONDecodeError(f"{name} is not a JSON value", name, 0)
 
 
 def round_to_dict(round_: Round) -> dict[str, Any]:
@@ -685,6 +735,9 @@ def solution_from_dict(doc: Any) -> Solution:
                 r, unplaced, "requests", {"request", "slots", "reasons"}, _read_unplaced_request,
                 required=False,
             )  # fmt: skip
+    conflicts = None
+    if doc.get("conflicts") is not None:
+        conflicts = _read_entries(r, doc, "conflicts", _FIXED_FIELDS, _read_conflict)
     if r.problems:
         raise DocumentError(r.problems)
     stats = doc.get("stats")
@@ -696,11 +749,21 @@ def solution_from_dict(doc: Any) -> Solution:
         bound_placed=bound,
         unplaced_cohorts=tuple(cohorts),
         unplaced_requests=tuple(requests),
+        conflicts=None if conflicts is None else tuple(conflicts),
         stats=dict(stats) if isinstance(stats, dict) else {},
     )
 
 
 _PLACEMENT_FIELDS = {"cohort", "program", "request", "trainees", "funding"}
+
+
+def _read_conflict(r: _Reader, data: Mapping[str, Any]) -> FixedEntry:
+    return FixedEntry(
+        cohort=r.field(data, "cohort", r.text),
+        program=r.field(data, "program", r.text),
+        request=r.field(data, "request", r.text),
+        trainees=r.field(data, "trainees", r.integer),
+    )
 
 
 def _read_placement(r: _Reader, data: Mapping[str, Any]) -> Placement:
@@ -753,7 +816,7 @@ def _read_unplaced_cohort(r: _Reader, data: Mapping[str, Any]) -> UnplacedCohort
 def _read_unplaced_request(r: _Reader, data: Mapping[str, Any]) -> UnplacedRequest:
     return UnplacedRequest(
         r.field(data, "request", r.text),
-        r.field(data, "slots", r.at_least(1)),
+        r.field(data, "slots", r.at_least(1, MAX_COUNT)),
         r.field(data, "reasons", lambda v, n: _reasons(r, v, n), ()),
     )
 

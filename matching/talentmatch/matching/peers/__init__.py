@@ -1,0 +1,1 @@
+"""Peer allocators the benchmark measures the CP-SAT solver against."""
