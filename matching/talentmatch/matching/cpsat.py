@@ -8,6 +8,7 @@ every CP-SAT model as small as the structure of the round allows.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -15,6 +16,9 @@ from enum import Enum
 
 from ortools.sat.python import cp_model
 from talentmatch.matching.linear import LinearModel, Row, components, rows_by_component
+
+#: Slack for floating-point error when an LP optimum is rounded down to a whole bound.
+LP_TOLERANCE = 0.01
 
 
 class Sense(Enum):
@@ -105,10 +109,13 @@ def solve_tiers(
     options: SolverOptions,
     on_progress: ProgressHandler | None = None,
     hint: Sequence[int] | None = None,
+    relaxed: Sequence[float] | None = None,
 ) -> TieredResult:
     """Solve tier after tier; the first tier must be maximised (its bound is reported).
 
-    ``hint`` (one value per variable) is the first tier's starting point.
+    ``hint`` (one value per variable) is the first tier's starting point. ``relaxed`` is an
+    optimal solution of the first tier's LP relaxation: its value on each component, rounded
+    down, bounds that component's first tier, and is added as a cut.
     """
     start = time.monotonic()
     if model.trivially_infeasible:
@@ -145,7 +152,18 @@ def solve_tiers(
                 on_progress(Incumbent(base_v + value, base_b + bound, time.monotonic() - start))
 
         group_hint = None if hint is None else [hint[v] for v in group]
-        result = _solve_group(model, group, rows, tiers, share, options, report, group_hint)
+        cap = None
+        if relaxed is not None:
+            members = set(group)
+            cap = math.floor(
+                sum(
+                    c * relaxed[v]
+                    for v, c in zip(first.vars, first.coefs, strict=True)
+                    if v in members
+                )
+                + LP_TOLERANCE
+            )
+        result = _solve_group(model, group, rows, tiers, share, options, report, group_hint, cap)
         models_solved += 1
         if result.status in (TierStatus.INFEASIBLE, TierStatus.UNKNOWN):
             return TieredResult(
@@ -205,6 +223,7 @@ def _solve_group(
     options: SolverOptions,
     report: Callable[[int, int], None],
     hint: list[int] | None,
+    first_cap: int | None,
 ) -> TieredResult:
     start = time.monotonic()
     local = {v: i for i, v in enumerate(group)}
@@ -225,6 +244,8 @@ def _solve_group(
             cp_model.LinearExpr.weighted_sum([p[0] for p in pairs], [p[1] for p in pairs])
         )
 
+    if first_cap is not None:
+        cp.add(tier_exprs[0] <= first_cap)
     if hint is not None:
         for x, v in zip(xs, hint, strict=True):
             cp.add_hint(x, v)

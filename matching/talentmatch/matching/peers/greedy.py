@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from talentmatch.matching.assemble import totals_of
@@ -151,6 +152,7 @@ def _one_pass(
     options: dict[int, list[tuple[int, int]]],
     order: list[int],
     closed: set[int],
+    first: Sequence[tuple[int, int, int, int]],
 ) -> _Allocator | None:
     alloc = _Allocator(round_, closed)
     cohort = {c.id: i for i, c in enumerate(round_.cohorts)}
@@ -160,6 +162,10 @@ def _one_pass(
         ci, pi, ri = cohort[f.cohort], program[f.program], request[f.request]
         if alloc.room(ci, pi, ri) < f.trainees or alloc.place(ci, pi, ri, f.trainees) < f.trainees:
             return None
+    for ci, pi, ri, wanted in first:
+        room = min(wanted, alloc.room(ci, pi, ri))
+        if room > 0:
+            alloc.place(ci, pi, ri, room)
     for ri in order:
         for ci, pi in options[ri]:
             room = alloc.room(ci, pi, ri)
@@ -170,8 +176,12 @@ def _one_pass(
     return alloc
 
 
-def greedy(round_: Round) -> Solution:
-    """A feasible (not optimal) solution by greedy allocation; FEASIBLE with no bound."""
+def greedy(round_: Round, first: Sequence[tuple[int, int, int, int]] = ()) -> Solution:
+    """A feasible (not optimal) solution by greedy allocation; FEASIBLE with no bound.
+
+    ``first`` lists (cohort, program, request, trainees) by position to place, as far as they
+    fit, before the greedy order: the engine passes an LP relaxation's solution here.
+    """
     started = time.monotonic()
     options: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for t in compatible_triples(round_):
@@ -190,7 +200,7 @@ def greedy(round_: Round) -> Solution:
     passes = 0
     while True:
         passes += 1
-        alloc = _one_pass(round_, options, order, closed)
+        alloc = _one_pass(round_, options, order, closed, first)
         small: set[int] = set() if alloc is None else alloc.below_minimum()
         blocked = any(round_.programs[pi].id in fixed_programs for pi in small)
         if alloc is None or blocked:
