@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from ortools.sat.python import cp_model
-from talentmatch.matching.linear import LinearModel, Row, components, rows_by_component
+from talentmatch.matching.linear import LinearModel, Row, components, rows_by_component, submodel
 
 #: Slack for floating-point error when an LP optimum is rounded down to a whole bound.
 LP_TOLERANCE = 0.01
@@ -246,6 +246,7 @@ def _solve_group(
 
     if first_cap is not None:
         cp.add(tier_exprs[0] <= first_cap)
+    feasible_hint = hint is not None and submodel(model, group, rows).satisfies(hint)
     if hint is not None:
         for x, v in zip(xs, hint, strict=True):
             cp.add_hint(x, v)
@@ -269,6 +270,16 @@ def _solve_group(
         callback = _Callback(report) if i == 0 else None
         code = solver.solve(cp, callback)
         status = _cp_status(code)
+        if i == 0 and status is TierStatus.UNKNOWN and feasible_hint:
+            # CP-SAT found nothing in time, but the hint is a solution: start from it.
+            assert hint is not None
+            values = list(hint)
+            value = _evaluate(tier, local, values)
+            bound = _capped(round(solver.best_objective_bound), first_cap)
+            statuses.append(TierStatus.FEASIBLE)
+            tier_values.append(value)
+            cp.add(expr >= value)
+            continue
         if status in (TierStatus.INFEASIBLE, TierStatus.UNKNOWN):
             if i == 0:
                 return TieredResult(status, None)
@@ -279,7 +290,7 @@ def _solve_group(
         values = [int(solver.value(x)) for x in xs]
         value = round(solver.objective_value)
         if i == 0:
-            bound = round(solver.best_objective_bound)
+            bound = _capped(round(solver.best_objective_bound), first_cap)
         statuses.append(status)
         tier_values.append(value)
         # Hold this tier at the value reached (a bound, not an equality, when unproven).
@@ -297,6 +308,11 @@ def _solve_group(
         first_tier_bound=bound,
         tier_status=statuses,
     )
+
+
+def _capped(bound: int, cap: int | None) -> int:
+    # CP-SAT does not always carry a cut on the objective into the bound it reports.
+    return bound if cap is None else min(bound, cap)
 
 
 def _evaluate(tier: Tier, local: dict[int, int], values: list[int] | None) -> int:

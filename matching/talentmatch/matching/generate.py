@@ -1,7 +1,7 @@
 """Seeded generator of realistic rounds at four scales, for demos, tests and benchmarks.
 
 The rounds follow the published facts about Zhejiang's cross-border e-commerce (CBEC) talent
-programmes (``/work/shared/data/FACTS.md``): colleges post classes, third-party providers each
+programmes (the project's ``data/FACTS.md``): colleges post classes, third-party providers each
 teach ONE platform, enterprises in the industrial clusters take interns, and county, city and
 provincial commerce bureaus pay per trained head. ``generate(scale, seed)`` is a pure function of
 its arguments: all randomness comes from one ``random.Random(seed)``.
@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TypeVar
 
@@ -35,7 +35,7 @@ from talentmatch.matching.model import (
 
 T = TypeVar("T")
 
-ZHEJIANG = "330000"
+_ZHEJIANG = "330000"
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,9 @@ class ScaleSpec:
 
 SCALES: dict[str, ScaleSpec] = {
     "county": ScaleSpec(cohorts=15, trainees=600, programs=6, requests=120, slots=300, subsidies=3),
-    "city": ScaleSpec(cohorts=60, trainees=2400, programs=20, requests=600, slots=1500, subsidies=8),
+    "city": ScaleSpec(
+        cohorts=60, trainees=2400, programs=20, requests=600, slots=1500, subsidies=8
+    ),
     "province": ScaleSpec(
         cohorts=150, trainees=6000, programs=50, requests=2500, slots=6000, subsidies=25
     ),
@@ -78,10 +80,10 @@ class _Rules:
 _RULES: dict[str, _Rules] = {
     "county": _Rules(10.0, 1, 0.15, (0.30, 0.50, 0.05, 0.15)),
     "city": _Rules(30.0, 1, 0.15, (0.20, 0.55, 0.15, 0.10)),
-    "province": _Rules(60.0, 2, 0.15, (0.15, 0.55, 0.22, 0.08)),
+    "province": _Rules(60.0, 2, 0.15, (0.10, 0.45, 0.35, 0.10)),
     # Anywhere-willing cohorts meet every request of their platforms in the country, so they are
     # rare at national scale to keep the triple count within what a benchmark can hold.
-    "national": _Rules(300.0, 2, 0.10, (0.10, 0.50, 0.37, 0.03)),
+    "national": _Rules(300.0, 2, 0.10, (0.15, 0.70, 0.145, 0.005)),
 }
 
 # Market weight of each platform among Zhejiang CBEC firms and providers (Amazon dominates; the
@@ -200,6 +202,13 @@ _OTHER_CITIES: tuple[_City, ...] = (
     _City("510100", "Chengdu", "510000", ("510107",), frozenset()),  # Wuhou
 )
 
+_OTHER_DISTRICTS: dict[str, str] = {
+    "320583": "Kunshan",
+    "350582": "Jinjiang",
+    "440113": "Panyu",
+    "440307": "Longgang",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class _Place:
@@ -208,6 +217,15 @@ class _Place:
     code: str
     city: str  # 6-digit city code
     province: str  # 6-digit province code
+
+
+@dataclass(frozen=True, slots=True)
+class _School:
+    """A college and how many classes (cohorts) it posts."""
+
+    id: str
+    place: _Place
+    cohorts: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,10 +254,11 @@ def generate(scale: str, seed: int) -> Round:
     spec, rules = SCALES[scale], _RULES[scale]
     rng = random.Random(seed)
     geo = _geography(scale, rng)
-    programs = _programs(rng, spec, rules, geo)
-    offered = {p.platform for p in programs}
-    cohorts = _cohorts(rng, spec, rules, geo, offered)
+    schools = _schools(rng, spec.cohorts, geo)
+    programs = _programs(rng, spec, rules, schools)
+    cohorts = _cohorts(rng, spec, rules, geo, schools, programs)
     requests = _requests(rng, spec, geo, programs, cohorts)
+    programs = _scaled_to_demand(rng, programs, requests)
     subsidies = _subsidies(rng, spec, geo, programs, requests)
     policy = Policy(
         max_programs_per_cohort=rules.max_programs_per_cohort,
@@ -277,7 +296,7 @@ def _zhejiang_cities() -> list[_City]:
         counties = sorted(c for c in labels if c[:4] == code[:4] and not c.endswith("00"))
         districts = (_ZHEJIANG_SEATS[code], *counties)
         in_city = frozenset(clusters & set(counties))
-        cities.append(_City(code, labels[code].name_en, ZHEJIANG, districts, in_city))
+        cities.append(_City(code, labels[code].name_en, _ZHEJIANG, districts, in_city))
     return cities
 
 
@@ -306,60 +325,71 @@ def _government(code: str, name: str) -> _Government:
 
 
 def _geography(scale: str, rng: random.Random) -> _Geography:
-    labels = reference.regions()
-    zhejiang = _zhejiang_cities()
     if scale == "county":
-        county = rng.choice(reference.clusters()).region
-        city = next(c for c in zhejiang if c.code[:4] == county[:4])
-        seat = _Place(city.districts[0], city.code, ZHEJIANG)
-        here = _Place(county, city.code, ZHEJIANG)
-        name = labels[county].name_en
-        govs = (
-            _government(county, name),
-            _government(city.code, city.name),
-            _government(ZHEJIANG, "Zhejiang"),
-        )
-        # The county's own vocational college posts most classes; the city's colleges send some.
-        return _Geography(
-            f"{_slug(name)}-county", name, county, (here, seat), (3.0, 1.0), (here,), (1.0,), govs,
-            county,
-        )  # fmt: skip
+        return _county_geography(rng)
     if scale == "city":
-        city = rng.choice([c for c in zhejiang if c.clusters])
-        schools, school_w = _places([city], school=True)
-        firms, firm_w = _places([city], school=False)
-        county_govs = [_government(d, labels[d].name_en) for d in city.districts if d in labels]
-        govs = (_government(city.code, city.name), *county_govs, _government(ZHEJIANG, "Zhejiang"))
-        return _Geography(
-            f"{_slug(city.name)}-city", city.name, city.code, schools, school_w, firms, firm_w,
-            govs, None,
-        )  # fmt: skip
-    cities = zhejiang if scale == "province" else [*zhejiang, *_OTHER_CITIES]
-    schools, school_w = _places(cities, school=True)
-    firms, firm_w = _places(cities, school=False)
-    govs = _governments(cities, labels)
+        return _city_geography(rng)
+    cities = _zhejiang_cities()
     if scale == "province":
-        return _Geography(
-            "zhejiang-province", "Zhejiang", ZHEJIANG, schools, school_w, firms, firm_w, govs, None
-        )
+        return _wide_geography("zhejiang-province", "Zhejiang", cities)
     # No 6-digit code stands for the whole country; the national round is hosted by the Zhejiang
     # industry association, so it carries Zhejiang's code.
-    return _Geography(
-        "national", "National", ZHEJIANG, schools, school_w, firms, firm_w, govs, None
+    return _wide_geography("national", "National", [*cities, *_OTHER_CITIES])
+
+
+def _county_geography(rng: random.Random) -> _Geography:
+    county = rng.choice(reference.clusters()).region
+    city = next(c for c in _zhejiang_cities() if c.code[:4] == county[:4])
+    name = reference.regions()[county].name_en
+    here = _Place(county, city.code, _ZHEJIANG)
+    seat = _Place(city.districts[0], city.code, _ZHEJIANG)
+    govs = (
+        _government(county, name),
+        _government(city.code, city.name),
+        _government(_ZHEJIANG, "Zhejiang"),
     )
+    # The county's own vocational college posts most classes, the city's colleges send some; the
+    # firms are the county's cluster.
+    return _Geography(
+        f"{_slug(name)}-county", name, county, (here, seat), (3.0, 1.0), (here,), (1.0,), govs,
+        home_county=county,
+    )  # fmt: skip
 
 
-def _governments(
-    cities: Sequence[_City], labels: dict[str, reference.Label]
-) -> tuple[_Government, ...]:
+def _city_geography(rng: random.Random) -> _Geography:
+    city = rng.choice([c for c in _zhejiang_cities() if c.clusters])
+    schools, school_w = _places([city], school=True)
+    firms, firm_w = _places([city], school=False)
+    labels = reference.regions()
+    counties = [_government(d, labels[d].name_en) for d in city.districts if d in labels]
+    govs = (_government(city.code, city.name), *counties, _government(_ZHEJIANG, "Zhejiang"))
+    return _Geography(
+        f"{_slug(city.name)}-city", city.name, city.code, schools, school_w, firms, firm_w, govs,
+        home_county=None,
+    )  # fmt: skip
+
+
+def _wide_geography(stem: str, name: str, cities: Sequence[_City]) -> _Geography:
+    schools, school_w = _places(cities, school=True)
+    firms, firm_w = _places(cities, school=False)
+    return _Geography(
+        stem, name, _ZHEJIANG, schools, school_w, firms, firm_w, _governments(cities),
+        home_county=None,
+    )  # fmt: skip
+
+
+def _governments(cities: Sequence[_City]) -> tuple[_Government, ...]:
     """Provinces first, then cities, then cluster counties: the order subsidies are handed out."""
     provinces = sorted({c.province for c in cities})
-    names = {ZHEJIANG: "Zhejiang", **_OTHER_PROVINCES}
+    names = {_ZHEJIANG: "Zhejiang", **_OTHER_PROVINCES}
     out = [_government(p, names[p]) for p in provinces]
     # A municipality's city government is its provincial one.
     out += [_government(c.code, c.name) for c in cities if c.name != names[c.province]]
     counties = [d for c in cities for d in c.districts if d in c.clusters]
-    out += [_government(d, labels[d].name_en if d in labels else d) for d in counties]
+    labels = reference.regions()
+    out += [
+        _government(d, labels[d].name_en if d in labels else _OTHER_DISTRICTS[d]) for d in counties
+    ]
     return tuple(out)
 
 
@@ -422,20 +452,23 @@ def _ids(prefix: str, count: int, width: int) -> list[str]:
 _SPRING = date(2027, 3, 1)
 
 
-def _programs(rng: random.Random, spec: ScaleSpec, rules: _Rules, geo: _Geography) -> list[Program]:
+def _programs(
+    rng: random.Random, spec: ScaleSpec, rules: _Rules, schools: list[_School]
+) -> list[Program]:
     programs: list[Program] = []
     ids = _ids("p", spec.programs, 3)
     provider = 0
     while len(programs) < spec.programs:
-        # A provider teaches one platform and embeds its course in a college near it.
+        # A provider teaches one platform and embeds its course in a college's programme, so it
+        # sits where the classes are.
         provider += 1
         platform = _pick(rng, _PLATFORM_WEIGHTS)
-        place = rng.choices(geo.schools, geo.school_weights)[0]
+        place = rng.choices(schools, [s.cohorts for s in schools])[0].place
         for _ in range(min(rng.randint(1, 3), spec.programs - len(programs))):
             programs.append(
                 _program(rng, ids[len(programs)], f"t-{provider:03d}", platform, place, rules)
             )
-    return _with_capacity_for(rng, programs, spec.slots)
+    return programs
 
 
 def _program(
@@ -465,58 +498,82 @@ def _program(
     )
 
 
-def _with_capacity_for(rng: random.Random, programs: list[Program], slots: int) -> list[Program]:
+def _scaled_to_demand(
+    rng: random.Random, programs: list[Program], requests: list[Request]
+) -> list[Program]:
     """Single classes of 20-80 cannot train as many people as the larger rounds have slots, so
-    some programmes run parallel classes (the facts cite one county training 1,083 people in one
-    programme) until the total capacity matches the slots. Online courses scale first."""
-    total = sum(p.capacity for p in programs)
-    order = sorted(range(len(programs)), key=lambda i: (not programs[i].online, rng.random()))
-    for i in order:
-        if total >= slots:
-            break
-        p = programs[i]
-        classes = rng.randint(2, 8)
-        programs[i] = _replace_capacity(p, p.capacity * classes)
-        total += p.capacity * (classes - 1)
-    return programs
-
-
-def _replace_capacity(p: Program, capacity: int) -> Program:
-    return Program(
-        p.id, p.provider, p.platform, p.roles, capacity, p.min_size, p.cost_per_trainee, p.start,
-        p.days, p.min_level, p.region, p.online,
-    )  # fmt: skip
+    providers whose platform is in demand run parallel classes (the facts cite one county training
+    1,083 people in one programme) until their platform's capacity is about its slots. Online
+    courses scale first: they need no extra classroom."""
+    demand: dict[str, int] = defaultdict(int)
+    for r in requests:
+        demand[r.platform] += r.slots
+    out = list(programs)
+    for platform in sorted(demand):
+        mine = [i for i, p in enumerate(out) if p.platform == platform]
+        total = sum(out[i].capacity for i in mine)
+        target = demand[platform] * rng.uniform(0.9, 1.2)
+        for i in sorted(mine, key=lambda i: (not out[i].online, rng.random())):
+            if total >= target:
+                break
+            classes = rng.randint(2, 8)
+            total += out[i].capacity * (classes - 1)
+            out[i] = replace(out[i], capacity=out[i].capacity * classes)
+    return out
 
 
 # --- cohorts -----------------------------------------------------------------------------------
 
 
+def _schools(rng: random.Random, cohorts: int, geo: _Geography) -> list[_School]:
+    """Colleges posting 1-3 classes each, ``cohorts`` classes in all."""
+    schools: list[_School] = []
+    left = cohorts
+    while left:
+        place = rng.choices(geo.schools, geo.school_weights)[0]
+        count = min(rng.randint(1, 3), left)
+        schools.append(_School(f"s-{len(schools) + 1:04d}", place, count))
+        left -= count
+    return schools
+
+
 def _cohorts(
-    rng: random.Random, spec: ScaleSpec, rules: _Rules, geo: _Geography, offered: set[str]
+    rng: random.Random,
+    spec: ScaleSpec,
+    rules: _Rules,
+    geo: _Geography,
+    schools: list[_School],
+    programs: list[Program],
 ) -> list[Cohort]:
     sizes = _sizes(rng, spec.cohorts, spec.trainees, 15, 70, {30: 1, 40: 2, 50: 1})
-    platform_w = _platform_weights(offered)
-    ids = _ids("c", spec.cohorts, 4)
+    ids = iter(_ids("c", spec.cohorts, 4))
+    sizes_left = iter(sizes)
     cohorts: list[Cohort] = []
-    school = 0
-    while len(cohorts) < spec.cohorts:
-        # A college posts 1-3 classes.
-        school += 1
-        place = rng.choices(geo.schools, geo.school_weights)[0]
-        for _ in range(min(rng.randint(1, 3), spec.cohorts - len(cohorts))):
-            i = len(cohorts)
-            cohorts.append(
-                _cohort(rng, ids[i], f"s-{school:04d}", sizes[i], place, platform_w, rules, geo)
-            )
+    for school in schools:
+        platform_w = _cohort_platform_weights(school.place, programs)
+        cohorts.extend(
+            _cohort(rng, next(ids), school, next(sizes_left), platform_w, rules, geo)
+            for _ in range(school.cohorts)
+        )
     return cohorts
+
+
+def _cohort_platform_weights(place: _Place, programs: list[Program]) -> dict[str, float]:
+    """A college's classes mostly want the platforms taught in their city or online (its
+    platform partners); platforms taught elsewhere less; untaught ones rarely."""
+    local = {p.platform for p in programs if p.online or p.region[:4] == place.city[:4]}
+    offered = {p.platform for p in programs}
+    return {
+        p: w * (1.0 if p in local else 0.25 if p in offered else 0.05)
+        for p, w in _PLATFORM_WEIGHTS.items()
+    }
 
 
 def _cohort(
     rng: random.Random,
     cid: str,
-    school: str,
+    school: _School,
     size: int,
-    place: _Place,
     platform_w: dict[str, float],
     rules: _Rules,
     geo: _Geography,
@@ -535,16 +592,16 @@ def _cohort(
     late_start = 0 if rng.random() < 0.75 else rng.randint(7, 30)
     return Cohort(
         id=cid,
-        school=school,
+        school=school.id,
         size=size,
         platforms=_sample(rng, platform_w, rng.choices((1, 2, 3), (0.3, 0.45, 0.25))[0]),
-        roles=() if rng.random() < 0.7 else _sample(rng, _ROLE_WEIGHTS, rng.randint(1, 2)),
+        roles=() if rng.random() < 0.8 else _sample(rng, _ROLE_WEIGHTS, rng.randint(1, 2)),
         languages=languages,
-        level=rng.choices((1, 2, 3), (0.45, 0.4, 0.15))[0],
+        level=rng.choices((1, 2, 3), (0.35, 0.45, 0.2))[0],
         available_from=_SPRING + timedelta(days=late_start),
         available_to=to_month_end,
-        region=place.code,
-        willing_regions=_willing(rng, place, rules, geo),
+        region=school.place.code,
+        willing_regions=_willing(rng, school.place, rules, geo),
     )
 
 
@@ -638,7 +695,7 @@ def _request(
         region=place.code,
         start=start,
         end=_add_months(start, rng.choices((2, 3, 4), (0.4, 0.4, 0.2))[0]) - timedelta(days=1),
-        min_level=rng.choices((1, 2, 3), (0.6, 0.32, 0.08))[0],
+        min_level=rng.choices((1, 2, 3), (0.7, 0.25, 0.05))[0],
         languages=languages,
         sponsorship_per_trainee=rng.choices((0, 300, 500, 1000), (0.4, 0.2, 0.25, 0.15))[0],
         preferred_schools=preferred,
@@ -658,9 +715,8 @@ def _subsidies(
     paid = [p.cost_per_trainee for p in programs if p.cost_per_trainee > 0]
     typical_cost = sum(paid) // len(paid) if paid else 2500
     platforms = sorted({p.platform for p in programs})
-    ids = _ids("g", spec.subsidies, 3)
-    out: list[Subsidy] = []
-    for i, sid in enumerate(ids):
+    drafts: list[Subsidy] = []
+    for i, sid in enumerate(_ids("g", spec.subsidies, 3)):
         gov = geo.governments[i % len(geo.governments)]
         # A government's first scheme is general; later ones are targeted talent schemes.
         platforms_only = roles_only = None
@@ -670,18 +726,40 @@ def _subsidies(
             else:
                 roles_only = tuple(sorted(_sample(rng, _ROLE_WEIGHTS, rng.randint(1, 2))))
         cap = rng.randrange(500, 2001, 100)
-        draft = Subsidy(sid, gov.id, 0, cap, (gov.region,), platforms_only, roles_only)
-        budget = _budget(rng, draft, requests, min(cap, typical_cost))
-        out.append(
-            Subsidy(sid, gov.id, budget, cap, (gov.region,), platforms_only, roles_only)
-        )
-    return out
+        drafts.append(Subsidy(sid, gov.id, 0, cap, (gov.region,), platforms_only, roles_only))
+    demand = _demand_by_kind(requests)
+    funders = [[g for g in drafts if may_fund(g, r)] for r, _ in demand]
+    return [
+        replace(g, budget=_budget(rng, g, demand, funders, min(g.per_trainee_cap, typical_cost)))
+        for g in drafts
+    ]
 
 
-def _budget(rng: random.Random, subsidy: Subsidy, requests: list[Request], per_head: int) -> int:
-    """40-120 % of what the requests it may fund could draw, to the thousand yuan: some budgets
-    run out, so the engine has to choose whom public money trains."""
-    heads = sum(r.slots for r in requests if may_fund(subsidy, r))
-    if heads == 0:
+def _demand_by_kind(requests: list[Request]) -> list[tuple[Request, int]]:
+    """Slots by (region, platform, role), each with one request standing for its kind: whether a
+    subsidy may fund a request depends on nothing else, and this keeps the national scale fast."""
+    kinds: dict[tuple[str, str, str], tuple[Request, int]] = {}
+    for r in requests:
+        key = (r.region, r.platform, r.role)
+        first, slots = kinds.get(key, (r, 0))
+        kinds[key] = (first, slots + r.slots)
+    return list(kinds.values())
+
+
+def _budget(
+    rng: random.Random,
+    subsidy: Subsidy,
+    demand: list[tuple[Request, int]],
+    funders: list[list[Subsidy]],
+    per_head: int,
+) -> int:
+    """50-130 % of its share of what the requests it may fund could draw, to the thousand yuan.
+    County, city and province schemes stack on the same requests, so each is sized for its share
+    (the slots divided by the schemes that may fund them): then some budgets run out and the
+    engine has to choose whom public money trains."""
+    share = sum(
+        slots / len(f) for (_, slots), f in zip(demand, funders, strict=True) if subsidy in f
+    )
+    if share == 0:
         return 10 * subsidy.per_trainee_cap
-    return round(heads * per_head * rng.uniform(0.4, 1.2) / 1000) * 1000
+    return round(share * per_head * rng.uniform(0.5, 1.3) / 1000) * 1000

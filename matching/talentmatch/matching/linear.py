@@ -40,6 +40,16 @@ class LinearModel:
         elif (lo is not None and lo > 0) or (hi is not None and hi < 0):
             self.trivially_infeasible = True
 
+    def satisfies(self, values: list[int]) -> bool:
+        """Whether the values keep every bound and row (used to trust a hint as a solution)."""
+        if any(not lo <= v <= hi for lo, v, hi in zip(self.lb, values, self.ub, strict=True)):
+            return False
+        for row in self.rows:
+            total = sum(c * values[v] for v, c in zip(row.vars, row.coefs, strict=True))
+            if (row.lo is not None and total < row.lo) or (row.hi is not None and total > row.hi):
+                return False
+        return True
+
     @property
     def num_vars(self) -> int:
         return len(self.lb)
