@@ -275,7 +275,8 @@ def _solve_group(
             assert hint is not None
             values = list(hint)
             value = _evaluate(tier, local, values)
-            bound = _capped(round(solver.best_objective_bound), first_cap)
+            # With no solution of its own, CP-SAT's reported bound means nothing.
+            bound = first_cap if first_cap is not None else _trivial_bound(model, tier, group)
             statuses.append(TierStatus.FEASIBLE)
             tier_values.append(value)
             cp.add(expr >= value)

@@ -91,9 +91,11 @@ def solve(
     relaxed = solve_relaxation(form, limit / 4) if params.relaxation else None
     relaxed_at = time.monotonic()
     hint = None
-    if params.warm_start and not round_.fixed:
+    if params.warm_start:
         first = guide(form, relaxed) if relaxed is not None else []
-        hint = values_from_placements(form, greedy(round_, first).placements)
+        start = greedy(round_, first)
+        if start.status is Status.FEASIBLE:
+            hint = values_from_placements(form, start.placements)
     hinted = time.monotonic()
     result = solve_tiers(
         form.model,
@@ -146,6 +148,8 @@ def solve(
     status = Status.OPTIMAL if result.status is TierStatus.OPTIMAL else Status.FEASIBLE
     bound = totals.placed if status is Status.OPTIMAL else result.first_tier_bound
     stats["tiers"] = [s.value for s in result.tier_status]
+    if bound:
+        stats["gap"] = round((bound - totals.placed) / bound, 6)
     stats["solve_seconds"] = round(result.wall_seconds, 3)
     draft = Solution(round_.info.id, status, tuple(placements), totals, bound, stats=stats)
     violations = verify(round_, draft)
