@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from talentmatch.matching.cli import EXIT_BAD_INPUT, EXIT_OK, EXIT_VIOLATIONS, main
 from talentmatch.matching.io import load_round, load_solution
 from talentmatch.matching.verify import verify
