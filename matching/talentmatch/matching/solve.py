@@ -24,7 +24,7 @@ from talentmatch.matching.cpsat import (
 from talentmatch.matching.explain import explain, find_conflicts
 from talentmatch.matching.model import EMPTY_TOTALS, Round, Solution, Status
 from talentmatch.matching.peers.greedy import greedy
-from talentmatch.matching.relaxation import guide, solve_relaxation
+from talentmatch.matching.relaxation import Relaxation, guide, solve_relaxation
 from talentmatch.matching.verify import InvalidSolutionError, verify
 from talentmatch.matching.warmstart import values_from_placements
 
@@ -90,12 +90,7 @@ def solve(
     ]
     relaxed = solve_relaxation(form, limit / 4) if params.relaxation else None
     relaxed_at = time.monotonic()
-    hint = None
-    if params.warm_start:
-        first = guide(form, relaxed) if relaxed is not None else []
-        start = greedy(round_, first)
-        if start.status is Status.FEASIBLE:
-            hint = values_from_placements(form, start.placements)
+    hint = _warm_start(form, relaxed) if params.warm_start else None
     hinted = time.monotonic()
     result = solve_tiers(
         form.model,
@@ -123,25 +118,7 @@ def solve(
     }
 
     if result.status in (TierStatus.INFEASIBLE, TierStatus.UNKNOWN) or result.values is None:
-        status = Status.INFEASIBLE if result.status is TierStatus.INFEASIBLE else Status.UNKNOWN
-        conflicts = None
-        if status is Status.INFEASIBLE:
-            found, irreducible = find_conflicts(round_, limit, options)
-            conflicts = tuple(found)
-            stats["conflicts_irreducible"] = irreducible
-        why = explain(form, [], dynamic=False, time_limit=0, options=options)
-        stats["wall_seconds"] = round(time.monotonic() - started, 3)
-        return Solution(
-            round_id=round_.info.id,
-            status=status,
-            placements=(),
-            totals=EMPTY_TOTALS,
-            bound_placed=None,
-            unplaced_cohorts=tuple(why.cohorts),
-            unplaced_requests=tuple(why.requests),
-            conflicts=conflicts,
-            stats=stats,
-        )
+        return _unsolved(form, result.status, limit, options, stats, started)
 
     placements = placements_from_values(form, result.values)
     totals = totals_of(round_, placements)
@@ -177,5 +154,46 @@ def solve(
         bound_placed=bound,
         unplaced_cohorts=tuple(why.cohorts),
         unplaced_requests=tuple(why.requests),
+        stats=stats,
+    )
+
+
+def _warm_start(form: formulation.Formulation, relaxed: Relaxation | None) -> list[int] | None:
+    """Model values of the LP-guided greedy allocation, or None when it finds nothing."""
+    first = guide(form, relaxed) if relaxed is not None else []
+    start = greedy(form.round, first)
+    if start.status is not Status.FEASIBLE:
+        return None
+    return values_from_placements(form, start.placements)
+
+
+def _unsolved(
+    form: formulation.Formulation,
+    outcome: TierStatus,
+    limit: float,
+    options: SolverOptions,
+    stats: dict[str, object],
+    started: float,
+) -> Solution:
+    """The solution document of a round without a solution: static reasons, and for an
+    infeasible one the fixed entries that conflict."""
+    round_ = form.round
+    status = Status.INFEASIBLE if outcome is TierStatus.INFEASIBLE else Status.UNKNOWN
+    conflicts = None
+    if status is Status.INFEASIBLE:
+        found, irreducible = find_conflicts(round_, limit, options)
+        conflicts = tuple(found)
+        stats["conflicts_irreducible"] = irreducible
+    why = explain(form, [], dynamic=False, time_limit=0, options=options)
+    stats["wall_seconds"] = round(time.monotonic() - started, 3)
+    return Solution(
+        round_id=round_.info.id,
+        status=status,
+        placements=(),
+        totals=EMPTY_TOTALS,
+        bound_placed=None,
+        unplaced_cohorts=tuple(why.cohorts),
+        unplaced_requests=tuple(why.requests),
+        conflicts=conflicts,
         stats=stats,
     )
