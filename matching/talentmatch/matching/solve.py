@@ -125,6 +125,7 @@ def solve(
     status = Status.OPTIMAL if result.status is TierStatus.OPTIMAL else Status.FEASIBLE
     bound = totals.placed if status is Status.OPTIMAL else result.first_tier_bound
     stats["tiers"] = [s.value for s in result.tier_status]
+    stats["tier_seconds"] = [round(t, 3) for t in result.tier_seconds]
     if bound:
         stats["gap"] = round((bound - totals.placed) / bound, 6)
     stats["solve_seconds"] = round(result.wall_seconds, 3)
