@@ -398,9 +398,11 @@ def command_line(args: argparse.Namespace) -> str:
 
 HOW_TO_READ = """\
 Each row is one generated round (`talentmatch generate --scale S --seed N` gives the same round).
-*Ours* is `talentmatch solve` without the re-solves behind reason codes: CP-SAT on the
-lexicographic objective (placed, then preference, then subsidy spent), the model split into
-independent components. *status* OPTIMAL means all three tiers are proven optimal; FEASIBLE means
+*Ours* is `talentmatch solve` without the re-solves behind reason codes: the LP relaxation
+(GLOP) for a bound cut and an LP-guided greedy start, then CP-SAT on the lexicographic objective
+(placed, then preference, then subsidy spent), the model split into independent components; its
+*bound* is the better of CP-SAT's and the LP's, so a *gap* is at most the distance to the LP
+bound, not necessarily to the true optimum. *status* OPTIMAL means all three tiers are proven optimal; FEASIBLE means
 the time limit stopped the search, and *bound* / *gap %* then say how far *placed* can at most be
 from the optimum (gap = (bound − placed) / bound). *wall s* is the solve from round to verified
 solution, model building included; *peak MB* is the peak resident memory of the child process

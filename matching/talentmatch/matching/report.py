@@ -84,8 +84,13 @@ def solution_report(round_: Round, solution: Solution, *, max_rows: int = 40) ->
             out.append(f"... {len(rows) - max_rows} more programmes")
 
     reasons: Counter[str] = Counter()  # trainees by their list of reasons
+    unexplained = (
+        "(dynamic reasons not computed)"
+        if solution.stats.get("explanations") == "static only"
+        else "(no single family explains it)"
+    )
     for u in solution.unplaced_cohorts:
-        key = ", ".join(r.value for r in u.reasons) or "(no single family explains it)"
+        key = ", ".join(r.value for r in u.reasons) or unexplained
         reasons[key] += u.trainees
     if reasons:
         out += [
