@@ -32,3 +32,14 @@ def test_first_tier_bound_is_never_below_the_solution_when_time_runs_out_at_once
     assert result.first_tier_bound is not None
     assert result.first_tier_bound >= result.tier_values[0]
     assert form.model.satisfies(result.values)
+
+
+def test_counting_bound_is_at_least_the_optimum_and_at_most_the_slots() -> None:
+    from talentmatch.matching.solve import SolveParams, counting_bound, solve
+
+    round_ = generate("county", 3)
+    form = formulation.build(round_)
+    optimum = solve(round_, SolveParams(time_limit_seconds=10, explain=False))
+    assert optimum.status.value == "OPTIMAL"
+    bound = counting_bound(form)
+    assert optimum.totals.placed <= bound <= sum(r.slots for r in round_.requests)

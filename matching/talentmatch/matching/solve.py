@@ -124,6 +124,8 @@ def solve(
     totals = totals_of(round_, placements)
     status = Status.OPTIMAL if result.status is TierStatus.OPTIMAL else Status.FEASIBLE
     bound = totals.placed if status is Status.OPTIMAL else result.first_tier_bound
+    if bound is not None:
+        bound = min(bound, counting_bound(form))
     stats["tiers"] = [s.value for s in result.tier_status]
     stats["tier_seconds"] = [round(t, 3) for t in result.tier_seconds]
     if bound:
@@ -197,4 +199,26 @@ def _unsolved(
         unplaced_requests=tuple(why.requests),
         conflicts=conflicts,
         stats=stats,
+    )
+
+
+def counting_bound(form: formulation.Formulation) -> int:
+    """A bound on placed that needs no solver: no cohort, class or program takes more than its
+    size, slots or capacity, nor more than its variables allow (used when the LP is too big to
+    solve in time)."""
+    r = form.round
+    ub = form.model.ub
+    by_cohort: dict[int, int] = {}
+    by_class: dict[int, int] = {}
+    by_program: dict[int, int] = {}
+    for ti, t in enumerate(form.triples):
+        top = ub[form.x[ti]]
+        by_cohort[t.cohort] = by_cohort.get(t.cohort, 0) + top
+        by_class[t.request] = by_class.get(t.request, 0) + top
+        by_program[t.program] = by_program.get(t.program, 0) + top
+    slots = [sum(r.requests[ri].slots for ri in members) for members in form.classes]
+    return min(
+        sum(min(r.cohorts[ci].size, n) for ci, n in by_cohort.items()),
+        sum(min(slots[k], n) for k, n in by_class.items()),
+        sum(min(r.programs[pi].capacity, n) for pi, n in by_program.items()),
     )
