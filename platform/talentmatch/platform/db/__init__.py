@@ -1,0 +1,45 @@
+"""The service's database: SQLAlchemy models, sessions and Alembic migrations.
+
+Importing this package registers every model on ``Base.metadata``, which is what migrations and
+their drift test compare against.
+"""
+
+from talentmatch.platform.db.accounts import AccessToken, Organization, User
+from talentmatch.platform.db.base import Base, Record, new_id, utcnow
+from talentmatch.platform.db.enums import (
+    EntryStatus,
+    OrganizationKind,
+    PlacementResponse,
+    RoundStatus,
+    RunStatus,
+)
+from talentmatch.platform.db.rounds import (
+    Cohort,
+    InternRequest,
+    MatchingRound,
+    SubsidyProgram,
+    TrainingProgram,
+)
+from talentmatch.platform.db.runs import MatchRun, Placement
+
+__all__ = [
+    "AccessToken",
+    "Base",
+    "Cohort",
+    "EntryStatus",
+    "InternRequest",
+    "MatchRun",
+    "MatchingRound",
+    "Organization",
+    "OrganizationKind",
+    "Placement",
+    "PlacementResponse",
+    "Record",
+    "RoundStatus",
+    "RunStatus",
+    "SubsidyProgram",
+    "TrainingProgram",
+    "User",
+    "new_id",
+    "utcnow",
+]

@@ -1,0 +1,56 @@
+"""Async engines and sessions for SQLite (aiosqlite) and PostgreSQL (asyncpg)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import ConnectionPoolEntry
+
+
+def create_engine(url: str, *, echo: bool = False, foreign_keys: bool = True) -> AsyncEngine:
+    """An engine for ``url`` (an async driver URL, see ``settings.normalize_database_url``).
+
+    ``foreign_keys=False`` is for SQLite migrations only: SQLite's procedure for rebuilding a
+    table (what Alembic's batch mode does) requires foreign key enforcement to be off.
+    """
+    if url.startswith("sqlite"):
+        engine = create_async_engine(url, echo=echo)
+        _configure_sqlite(engine, foreign_keys=foreign_keys)
+        return engine
+    # pre_ping: a connection the server dropped (restart, idle timeout) is replaced, not failed.
+    return create_async_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    # expire_on_commit=False: objects stay readable after commit without an implicit (and, under
+    # asyncio, impossible) lazy refresh.
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
+    """Make SQLite behave like the transactional database the service assumes.
+
+    Python's sqlite3 driver (under aiosqlite) by default begins transactions only before DML, so
+    SELECTs and DDL run outside them and SAVEPOINTs misbehave. SQLAlchemy's documented remedy:
+    turn the driver's transaction handling off and emit BEGIN ourselves. SQLite also ignores
+    foreign keys unless asked, per connection.
+    """
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")

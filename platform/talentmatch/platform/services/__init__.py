@@ -1,0 +1,1 @@
+"""Use cases of the service; GraphQL resolvers, the CLI, imports and demo data all call these."""

@@ -1,0 +1,186 @@
+"""Settings of the service, read from the environment once and then immutable.
+
+Every value has a safe default for local use, so ``talentmatch serve`` works on a fresh clone:
+an embedded SQLite database and a generated secret key, both kept in the data directory
+(``.talentmatch/`` under the current directory, which is not for the repository). Production sets
+``TALENTMATCH_DATABASE_URL`` and ``TALENTMATCH_SECRET_KEY``. A bad value stops the service at
+start with a message that names the variable.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import stat
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+
+DATABASE_URL = "TALENTMATCH_DATABASE_URL"
+DATA_DIR = "TALENTMATCH_DATA_DIR"
+SECRET_KEY = "TALENTMATCH_SECRET_KEY"
+TOKEN_TTL_MINUTES = "TALENTMATCH_TOKEN_TTL_MINUTES"
+
+DEFAULT_DATA_DIR = ".talentmatch"
+DEFAULT_TOKEN_TTL_MINUTES = 720
+MAX_TOKEN_TTL_MINUTES = 60 * 24 * 365
+SECRET_KEY_FILE = "secret_key"
+SQLITE_FILE = "talentmatch.db"
+MIN_SECRET_KEY_LENGTH = 32
+
+# The service is async end to end, so every URL is mapped to the async driver of its database.
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+aiosqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+asyncpg": "postgresql+asyncpg",
+}
+
+
+class SettingsError(ValueError):
+    """An environment variable has a value the service cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseSettings:
+    #: An SQLAlchemy URL with an async driver: ``sqlite+aiosqlite`` or ``postgresql+asyncpg``.
+    url: str
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.startswith("sqlite")
+
+
+@dataclass(frozen=True, slots=True)
+class SecuritySettings:
+    # Kept out of repr so that a logged settings object never shows it.
+    secret_key: str = field(repr=False)
+    token_ttl: timedelta
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    data_dir: Path
+    database: DatabaseSettings
+    security: SecuritySettings
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Read settings from ``env``; creates the data directory (and the local secret key file)
+        only when a default needs them."""
+        data_dir = Path(env.get(DATA_DIR) or DEFAULT_DATA_DIR).expanduser().absolute()
+        return cls(
+            data_dir=data_dir,
+            database=DatabaseSettings(url=_database_url(env.get(DATABASE_URL), data_dir)),
+            security=SecuritySettings(
+                secret_key=_secret_key(env.get(SECRET_KEY), data_dir),
+                token_ttl=timedelta(minutes=_token_ttl_minutes(env.get(TOKEN_TTL_MINUTES))),
+            ),
+        )
+
+
+@cache
+def get_settings() -> Settings:
+    """The process's settings, read from ``os.environ`` on first use."""
+    return Settings.from_env(os.environ)
+
+
+def normalize_database_url(value: str, variable: str = DATABASE_URL) -> str:
+    """``value`` with its driver replaced by the async one; SettingsError names ``variable``."""
+    try:
+        url = make_url(value.strip())
+    except ArgumentError:
+        raise SettingsError(
+            f"{variable} is not a database URL (expected e.g. "
+            "postgresql://user@host:5432/name or sqlite:///path/to/file.db)"
+        ) from None
+    driver = _ASYNC_DRIVERS.get(url.drivername)
+    if driver is None:
+        raise SettingsError(
+            f"{variable} uses {url.drivername!r}; TalentMatch supports PostgreSQL "
+            "(postgresql:// or postgresql+asyncpg://) and SQLite (sqlite:// or sqlite+aiosqlite://)"
+        )
+    if driver == "sqlite+aiosqlite" and (not url.database or url.database == ":memory:"):
+        raise SettingsError(
+            f"{variable} must name an SQLite database file; an in-memory database "
+            "would be lost between connections"
+        )
+    return url.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def _database_url(value: str | None, data_dir: Path) -> str:
+    if value is not None and value.strip():
+        return normalize_database_url(value)
+    _prepare_data_dir(data_dir)
+    return URL.create("sqlite+aiosqlite", database=str(data_dir / SQLITE_FILE)).render_as_string()
+
+
+def _secret_key(value: str | None, data_dir: Path) -> str:
+    if value is not None:
+        if len(value) < MIN_SECRET_KEY_LENGTH:
+            raise SettingsError(
+                f"{SECRET_KEY} must be at least {MIN_SECRET_KEY_LENGTH} characters long, "
+                f"got {len(value)}"
+            )
+        return value
+    return _local_secret_key(data_dir / SECRET_KEY_FILE)
+
+
+def _local_secret_key(path: Path) -> str:
+    """The generated key for local use, created once with permissions 0600."""
+    _prepare_data_dir(path.parent)
+    try:
+        # O_EXCL: if two processes start together, exactly one writes the key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(secrets.token_urlsafe(48) + "\n")
+    if os.name == "posix" and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+        raise SettingsError(
+            f"{path} (the local key used when {SECRET_KEY} is unset) is open to other users; "
+            f"run: chmod 600 {path}"
+        )
+    key = path.read_text("ascii").strip()
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        raise SettingsError(
+            f"{path} (the local key used when {SECRET_KEY} is unset) holds no usable key; "
+            "delete it to generate a new one"
+        )
+    return key
+
+
+def _token_ttl_minutes(value: str | None) -> int:
+    if value is None or not value.strip():
+        return DEFAULT_TOKEN_TTL_MINUTES
+    try:
+        minutes = int(value.strip())
+    except ValueError:
+        minutes = 0
+    if not 1 <= minutes <= MAX_TOKEN_TTL_MINUTES:
+        raise SettingsError(
+            f"{TOKEN_TTL_MINUTES} must be a whole number of minutes from 1 to "
+            f"{MAX_TOKEN_TTL_MINUTES}, got {value!r}"
+        )
+    return minutes
+
+
+def _prepare_data_dir(path: Path) -> None:
+    """Create the data directory, private to this user, with a .gitignore of everything in it:
+    it holds the local database and key, which must never be committed, wherever it lies."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        ignore = path / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# Local TalentMatch data (database, secret key): never commit.\n*\n")
+    except OSError as exc:
+        raise SettingsError(
+            f"{DATA_DIR}: cannot prepare the data directory {path}: {exc.strerror}"
+        ) from None
