@@ -70,11 +70,18 @@ def _peak_mb() -> float:
 
 
 def _ours_run(round_: Round, time_limit: float, workers: int) -> Run:
+    params = SolveParams(time_limit_seconds=time_limit, workers=workers, explain=False)
+    return _timed_run(round_, lambda: solve(round_, params))
 
+
+def _greedy_run(round_: Round) -> Run:
+    return _timed_run(round_, lambda: greedy(round_))
+
+
+def _timed_run(round_: Round, run: Callable[[], Solution]) -> Run:
+    """Run a solver, then measure and verify its solution (verification is not timed)."""
     started = time.monotonic()
-    solution = solve(
-        round_, SolveParams(time_limit_seconds=time_limit, workers=workers, explain=False)
-    )
+    solution = run()
     wall = time.monotonic() - started
     peak = _peak_mb()
     t = solution.totals
@@ -88,24 +95,6 @@ def _ours_run(round_: Round, time_limit: float, workers: int) -> Run:
         peak_mb=peak,
         violations=[str(v) for v in verify(round_, solution)],
         stats=dict(solution.stats),
-    )
-
-
-def _greedy_run(round_: Round) -> Run:
-
-    started = time.monotonic()
-    solution = greedy(round_)
-    wall = time.monotonic() - started
-    peak = _peak_mb()
-    t = solution.totals
-    return Run(
-        status=solution.status.value,
-        placed=t.placed,
-        preference=t.preference,
-        subsidy_spent=t.subsidy_spent,
-        wall_seconds=wall,
-        peak_mb=peak,
-        violations=[str(v) for v in verify(round_, solution)],
     )
 
 
