@@ -20,7 +20,6 @@ per trainee, from subsidies. Subsidy spent is then ``sum need * x``, linear in x
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -29,8 +28,6 @@ from enum import Enum
 from talentmatch.matching.compat import Triple, compatible_triples, may_fund, preference
 from talentmatch.matching.linear import LinearModel
 from talentmatch.matching.model import FixedEntry, Reason, Request, Round
-
-STRONG = bool(os.environ.get("STRONG"))
 
 
 class FundingMode(Enum):
@@ -303,9 +300,6 @@ class _Builder:
                 self.indicators.append((is_open, xs))
                 m.add_row([*xs, is_open], [1] * len(xs) + [-cap], None, 0)
                 m.add_row([*xs, is_open], [1] * len(xs) + [-program.min_size], 0, None)
-                if STRONG:
-                    for v in xs:
-                        m.add_row([v, is_open], [1, -m.ub[v]], None, 0)
             elif most > cap:
                 m.add_row(xs, [1] * len(xs), None, cap)
 
@@ -333,9 +327,6 @@ class _Builder:
                     0, 1, f"use[{self.round.cohorts[ci].id},{self.round.programs[pi].id}]"
                 )
                 self.indicators.append((use, xs))
-                if STRONG:
-                    for v in xs:
-                        m.add_row([v, use], [1, -m.ub[v]], None, 0)
                 m.add_row([*xs, use], [1] * len(xs) + [-most], None, 0)
                 uses.append(use)
             m.add_row(uses, [1] * len(uses), None, limit)
