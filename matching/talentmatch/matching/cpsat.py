@@ -134,7 +134,26 @@ def solve_tiers(
     order = sorted(range(len(groups)), key=lambda i: len(groups[i]))
     values = [0] * model.num_vars
     first = tiers[0]
-    pending_bound = {i: _trivial_bound(model, first, groups[i]) for i in order}
+    owner = [0] * model.num_vars
+    for gi, group in enumerate(groups):
+        for v in group:
+            owner[v] = gi
+    # Each tier restricted to each group, in one pass per tier.
+    group_tiers: list[list[Tier]] = [[] for _ in groups]
+    for tier in tiers:
+        split: list[tuple[list[int], list[int]]] = [([], []) for _ in groups]
+        for v, c in zip(tier.vars, tier.coefs, strict=True):
+            split[owner[v]][0].append(v)
+            split[owner[v]][1].append(c)
+        for gi, (vs, cs) in enumerate(split):
+            group_tiers[gi].append(Tier(vs, cs, tier.sense))
+    # Per group: the first tier with every variable at its upper bound, and at its LP value.
+    pending_bound = dict.fromkeys(order, 0)
+    lp_value = [0.0] * len(groups)
+    for v, c in zip(first.vars, first.coefs, strict=True):
+        pending_bound[owner[v]] += c * model.ub[v]
+        if relaxed is not None:
+            lp_value[owner[v]] += c * relaxed[v]
     done_value = 0
     done_bound = 0
     statuses = [TierStatus.OPTIMAL] * len(tiers)
@@ -158,18 +177,10 @@ def solve_tiers(
                 on_progress(Incumbent(base_v + value, base_b + bound, time.monotonic() - start))
 
         group_hint = None if hint is None else [hint[v] for v in group]
-        cap = None
-        if relaxed is not None:
-            members = set(group)
-            cap = math.floor(
-                sum(
-                    c * relaxed[v]
-                    for v, c in zip(first.vars, first.coefs, strict=True)
-                    if v in members
-                )
-                + LP_TOLERANCE
-            )
-        result = _solve_group(model, group, rows, tiers, share, options, report, group_hint, cap)
+        cap = None if relaxed is None else math.floor(lp_value[gi] + LP_TOLERANCE)
+        result = _solve_group(
+            model, group, rows, group_tiers[gi], share, options, report, group_hint, cap
+        )
         models_solved += 1
         if result.status in (TierStatus.INFEASIBLE, TierStatus.UNKNOWN):
             return TieredResult(
@@ -244,14 +255,11 @@ def _solve_group(
         hi = row.hi if row.hi is not None else cp_model.INT_MAX
         cp.add_linear_constraint(expr, lo, hi)
 
-    tier_exprs = []
-    for tier in tiers:
-        pairs = [
-            (xs[local[v]], c) for v, c in zip(tier.vars, tier.coefs, strict=True) if v in local
-        ]
-        tier_exprs.append(
-            cp_model.LinearExpr.weighted_sum([p[0] for p in pairs], [p[1] for p in pairs])
-        )
+    # The tiers come restricted to this group.
+    tier_exprs = [
+        cp_model.LinearExpr.weighted_sum([xs[local[v]] for v in tier.vars], tier.coefs)
+        for tier in tiers
+    ]
 
     if first_cap is not None:
         cp.add(tier_exprs[0] <= first_cap)
