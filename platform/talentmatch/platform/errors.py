@@ -8,6 +8,8 @@ which owns the unit of work.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -26,6 +28,17 @@ class ErrorCode(StrEnum):
     NOT_ASSOCIATION = "NOT_ASSOCIATION"
     NOT_ADMIN = "NOT_ADMIN"
     SELF_VERIFICATION = "SELF_VERIFICATION"
+    NOT_AUTHENTICATED = "NOT_AUTHENTICATED"
+    # Rounds and their entries (services/rounds.py).
+    INVALID_VALUE = "INVALID_VALUE"
+    INVALID_DOCUMENT = "INVALID_DOCUMENT"
+    WRONG_PARTY_KIND = "WRONG_PARTY_KIND"
+    NOT_VERIFIED = "NOT_VERIFIED"
+    NOT_ROUND_ASSOCIATION = "NOT_ROUND_ASSOCIATION"
+    REGION_NOT_COVERED = "REGION_NOT_COVERED"
+    ROUND_NOT_OPEN = "ROUND_NOT_OPEN"
+    ENTRY_WITHDRAWN = "ENTRY_WITHDRAWN"
+    CODE_TAKEN = "CODE_TAKEN"
 
 
 class DomainError(Exception):
@@ -53,5 +66,34 @@ class Forbidden(DomainError):  # noqa: N818
     """The caller may see the object but may not do this to it."""
 
 
+@dataclass(frozen=True, slots=True)
+class FieldProblem:
+    """One rule an input breaks: the field at fault (None for the input as a whole) and why."""
+
+    field: str | None
+    message: str
+
+
 class Invalid(DomainError):  # noqa: N818
-    """The input breaks a rule; ``field`` says which input."""
+    """The input breaks a rule; ``field`` says which input.
+
+    An input may break several rules at once (an entry with two bad fields, an imported round
+    document): ``problems`` then lists every one, the first of which is ``field``/``message``.
+    """
+
+    def __init__(
+        self,
+        code: ErrorCode,
+        message: str,
+        field: str | None = None,
+        *,
+        problems: Sequence[FieldProblem] = (),
+    ) -> None:
+        super().__init__(code, message, field)
+        self.problems: tuple[FieldProblem, ...] = tuple(problems) or (FieldProblem(field, message),)
+
+    @classmethod
+    def of(cls, code: ErrorCode, problems: Sequence[FieldProblem]) -> Invalid:
+        """An Invalid carrying ``problems`` (at least one), led by the first."""
+        first = problems[0]
+        return cls(code, first.message, first.field, problems=problems)
