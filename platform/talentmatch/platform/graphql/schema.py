@@ -1,0 +1,68 @@
+"""The schema: every area's queries and mutations, the Relay ``node`` field and error masking.
+
+``schema/schema.graphql`` is ``sdl()`` written out by ``talentmatch export-schema``; a test fails
+when the two differ.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+from strawberry.printer import print_schema
+from talentmatch.platform.graphql.accounts import (
+    AccountMutations,
+    AccountQueries,
+    OrganizationNode,
+    UserNode,
+)
+from talentmatch.platform.graphql.context import Context
+from talentmatch.platform.graphql.errors import mask_unexpected_errors
+
+__all__ = ["NODE_TYPES", "Mutation", "Query", "schema", "sdl"]
+
+#: The types ``node(id:)`` resolves, by GraphQL type name (the name inside a global ID).
+NODE_TYPES: dict[str, type[OrganizationNode] | type[UserNode]] = {
+    "Organization": OrganizationNode,
+    "User": UserNode,
+}
+
+
+@strawberry.type(description="Reading (查询).")
+class Query(AccountQueries):
+    @strawberry.field(
+        description="Any object by its global ID; null when no such object exists or the caller "
+        "may not see it."
+    )
+    async def node(
+        self,
+        info: strawberry.Info[Context, None],
+        id: Annotated[strawberry.ID, strawberry.argument(description="A global ID.")],
+    ) -> relay.Node | None:
+        try:
+            global_id = relay.GlobalID.from_id(id)
+        except relay.GlobalIDValueError:
+            return None
+        node_type = NODE_TYPES.get(global_id.type_name)
+        if node_type is None:
+            return None
+        return await node_type.load(info, global_id.node_id)
+
+
+@strawberry.type(description="Changing (操作). Each returns a payload with `errors`.")
+class Mutation(AccountMutations):
+    pass
+
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    types=list(NODE_TYPES.values()),
+    extensions=[mask_unexpected_errors],
+)
+
+
+def sdl() -> str:
+    """The schema in SDL, as ``schema/schema.graphql`` holds it."""
+    return print_schema(schema) + "\n"
