@@ -29,6 +29,9 @@ from talentmatch.matching.compat import Triple, compatible_triples, may_fund, pr
 from talentmatch.matching.linear import LinearModel
 from talentmatch.matching.model import FixedEntry, Reason, Request, Round
 
+#: Above this many triples the x variables stay unnamed.
+NAMED_TRIPLES_LIMIT = 50_000
+
 
 class FundingMode(Enum):
     FREE = "free"  # no subsidy is needed: sponsorship and contribution cover the cost
@@ -206,9 +209,14 @@ class _Builder:
 
         m = self.model
         r = self.round
+        # Names help reading a model, but at national scale they cost hundreds of megabytes.
+        named = len(self.triples) <= NAMED_TRIPLES_LIMIT
         for t in self.triples:
-            c, p, q = r.cohorts[t.cohort], r.programs[t.program], r.requests[self.reps[t.request]]
-            self.x.append(m.add_var(0, self._ub(t), f"x[{c.id},{p.id},{q.id}]"))
+            name = ""
+            if named:
+                c, p = r.cohorts[t.cohort], r.programs[t.program]
+                name = f"x[{c.id},{p.id},{r.requests[self.reps[t.request]].id}]"
+            self.x.append(m.add_var(0, self._ub(t), name))
         for ti, minimum in fixed_min.items():
             m.add_row([self.x[ti]], [1], minimum, None)
         for pair in pairs:
