@@ -21,17 +21,9 @@ class Relaxation:
     values: list[float]
 
 
-#: Above this many variables the LP is not attempted: at national scale (1.3 million variables)
-#: building and solving it did not finish within a quarter of a 300 s limit, and held memory the
-#: CP-SAT search needs.
-MAX_LP_VARIABLES = 500_000
-
-
 def solve_relaxation(form: Formulation, time_limit: float) -> Relaxation | None:
     """The LP optimum of tier 1 (max placed); None when GLOP does not prove one in time."""
     model = form.model
-    if model.num_vars > MAX_LP_VARIABLES:
-        return None
     solver = pywraplp.Solver.CreateSolver("GLOP")
     if solver is None:
         return None
