@@ -19,18 +19,41 @@ from talentmatch.platform.graphql.accounts import (
 )
 from talentmatch.platform.graphql.context import Context
 from talentmatch.platform.graphql.errors import mask_unexpected_errors
+from talentmatch.platform.graphql.rounds import (
+    CohortNode,
+    InternRequestNode,
+    RoundMutations,
+    RoundNode,
+    RoundQueries,
+    SubsidyNode,
+    TrainingProgramNode,
+)
 
 __all__ = ["NODE_TYPES", "Mutation", "Query", "schema", "sdl"]
 
 #: The types ``node(id:)`` resolves, by GraphQL type name (the name inside a global ID).
-NODE_TYPES: dict[str, type[OrganizationNode] | type[UserNode]] = {
+NODE_TYPES: dict[
+    str,
+    type[OrganizationNode]
+    | type[UserNode]
+    | type[RoundNode]
+    | type[CohortNode]
+    | type[TrainingProgramNode]
+    | type[InternRequestNode]
+    | type[SubsidyNode],
+] = {
     "Organization": OrganizationNode,
     "User": UserNode,
+    "Round": RoundNode,
+    "Cohort": CohortNode,
+    "TrainingProgram": TrainingProgramNode,
+    "InternRequest": InternRequestNode,
+    "Subsidy": SubsidyNode,
 }
 
 
 @strawberry.type(description="Reading (查询).")
-class Query(AccountQueries):
+class Query(AccountQueries, RoundQueries):
     @strawberry.field(
         description="Any object by its global ID; null when no such object exists or the caller "
         "may not see it."
@@ -51,7 +74,7 @@ class Query(AccountQueries):
 
 
 @strawberry.type(description="Changing (操作). Each returns a payload with `errors`.")
-class Mutation(AccountMutations):
+class Mutation(AccountMutations, RoundMutations):
     pass
 
 

@@ -1,0 +1,369 @@
+"""GraphQL types of rounds: the round and its four kinds of entries, as Relay nodes.
+
+Who sees what is the service's rule (``services.rounds``): every signed-in party sees every
+round; an entry is seen by its owner and by the round's association only. Anonymous callers see
+nothing. Entry fields carry the names of ROUND_FORMAT.md in camelCase.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Annotated, Any, cast
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+from talentmatch.platform.db import (
+    Cohort,
+    EntryStatus,
+    InternRequest,
+    MatchingRound,
+    RoundStatus,
+    SubsidyProgram,
+    TrainingProgram,
+)
+from talentmatch.platform.errors import DomainError
+from talentmatch.platform.graphql.accounts.types import OrganizationNode, parse_uuid
+from talentmatch.platform.graphql.context import Context
+from talentmatch.platform.services import rounds
+from talentmatch.platform.services.rounds import EntryKind
+
+__all__ = [
+    "CohortNode",
+    "EntryStatus",
+    "InternRequestNode",
+    "RoundEntry",
+    "RoundNode",
+    "RoundStatus",
+    "SubsidyNode",
+    "TrainingProgramNode",
+    "entry_node",
+]
+
+strawberry.enum(RoundStatus, name="RoundStatus", description="State of a round (轮次状态).")
+strawberry.enum(EntryStatus, name="EntryStatus", description="State of an entry (条目状态).")
+
+
+async def _organization(info: strawberry.Info[Context, None], key: uuid.UUID) -> OrganizationNode:
+    organization = await info.context.loaders.accounts.organization.load(key)
+    if organization is None:  # a foreign key guarantees it; an error, not a null
+        raise LookupError(f"organization {key} is missing")
+    return OrganizationNode.from_model(organization)
+
+
+async def _load_entry(
+    info: strawberry.Info[Context, None], kind: EntryKind[Any], node_id: str
+) -> Any | None:
+    """The stored entry if it exists and the caller may see it, else None."""
+    user, key = info.context.user, parse_uuid(node_id)
+    if user is None or key is None:
+        return None
+    try:
+        return await rounds.get_entry(info.context.session, user, kind, key)
+    except DomainError:
+        return None
+
+
+@strawberry.interface(description="What every entry of a round has (轮次条目).")
+class EntryFields:
+    code: str = strawberry.field(
+        description="Code (编号) of the entry: its id in round documents, unique among the "
+        "round's entries of its kind."
+    )
+    status: EntryStatus = strawberry.field(description="State (状态): active or withdrawn.")
+    created_at: datetime = strawberry.field(description="When it was posted (发布时间), in UTC.")
+    owner_id: strawberry.Private[uuid.UUID]
+    round_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field(description="The organization (发布机构) that posted it.")
+    async def owner(self, info: strawberry.Info[Context, None]) -> OrganizationNode:
+        return await _organization(info, self.owner_id)
+
+
+@strawberry.type(
+    name="Cohort", description="A cohort of trainees (学员班级) a school posts into a round."
+)
+class CohortNode(relay.Node, EntryFields):
+    id: relay.NodeID[str]
+    size: int = strawberry.field(description="Trainees (人数).")
+    platforms: list[str] = strawberry.field(
+        description="Platforms wanted (意向平台), most wanted first."
+    )
+    roles: list[str] = strawberry.field(description="Roles wanted (意向岗位); empty = any role.")
+    languages: list[str] = strawberry.field(description="Languages spoken (语言).")
+    level: int = strawberry.field(description="Skill level (技能等级).")
+    available_from: date = strawberry.field(description="Available from (可开始日期).")
+    available_to: date = strawberry.field(description="Available until (可结束日期).")
+    region: str = strawberry.field(description="Region (所在地区), GB/T 2260.")
+    willing_regions: list[str] | None = strawberry.field(
+        description="Regions the trainees would go to (意向地区); null = anywhere."
+    )
+
+    @classmethod
+    def from_model(cls, row: Cohort) -> CohortNode:
+        return cls(
+            id=str(row.id), code=row.code, status=row.status, created_at=row.created_at,
+            owner_id=row.organization_id, round_id=row.round_id, size=row.size,
+            platforms=list(row.platforms), roles=list(row.roles),
+            languages=list(row.languages), level=row.level,
+            available_from=row.available_from, available_to=row.available_to,
+            region=row.region,
+            willing_regions=None if row.willing_regions is None else list(row.willing_regions),
+        )  # fmt: skip
+
+    @classmethod
+    async def load(cls, info: strawberry.Info[Context, None], node_id: str) -> CohortNode | None:
+        row = await _load_entry(info, rounds.COHORTS, node_id)
+        return None if row is None else cls.from_model(row)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls,
+        *,
+        info: strawberry.Info[Context, None],
+        node_ids: Iterable[str],
+        required: bool = False,
+    ) -> list[CohortNode | None]:
+        return [await cls.load(info, node_id) for node_id in node_ids]
+
+
+@strawberry.type(
+    name="TrainingProgram",
+    description="A training program (培训项目) a training provider offers in a round.",
+)
+class TrainingProgramNode(relay.Node, EntryFields):
+    id: relay.NodeID[str]
+    platform: str = strawberry.field(description="Platform taught (平台).")
+    roles: list[str] = strawberry.field(description="Roles trained for (岗位).")
+    capacity: int = strawberry.field(description="Trainees at most (容量).")
+    min_size: int = strawberry.field(description="Trainees at least (最少开班人数).")
+    cost_per_trainee: int = strawberry.field(description="Cost per trainee (人均费用), yuan.")
+    start: date = strawberry.field(description="Start date (开课日期).")
+    days: int = strawberry.field(description="Length in days (天数).")
+    min_level: int = strawberry.field(description="Minimum skill level (最低等级).")
+    region: str = strawberry.field(description="Region (地区), GB/T 2260.")
+    online: bool = strawberry.field(description="Taught online (线上).")
+
+    @classmethod
+    def from_model(cls, row: TrainingProgram) -> TrainingProgramNode:
+        return cls(
+            id=str(row.id), code=row.code, status=row.status, created_at=row.created_at,
+            owner_id=row.organization_id, round_id=row.round_id, platform=row.platform,
+            roles=list(row.roles), capacity=row.capacity, min_size=row.min_size,
+            cost_per_trainee=row.cost_per_trainee, start=row.start, days=row.days,
+            min_level=row.min_level, region=row.region, online=row.online,
+        )  # fmt: skip
+
+    @classmethod
+    async def load(
+        cls, info: strawberry.Info[Context, None], node_id: str
+    ) -> TrainingProgramNode | None:
+        row = await _load_entry(info, rounds.PROGRAMS, node_id)
+        return None if row is None else cls.from_model(row)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls,
+        *,
+        info: strawberry.Info[Context, None],
+        node_ids: Iterable[str],
+        required: bool = False,
+    ) -> list[TrainingProgramNode | None]:
+        return [await cls.load(info, node_id) for node_id in node_ids]
+
+
+@strawberry.type(
+    name="InternRequest", description="An enterprise's request for interns (实习需求)."
+)
+class InternRequestNode(relay.Node, EntryFields):
+    id: relay.NodeID[str]
+    platform: str = strawberry.field(description="Platform (平台).")
+    role: str = strawberry.field(description="Role (岗位).")
+    slots: int = strawberry.field(description="Interns wanted (名额).")
+    region: str = strawberry.field(description="Region (地区), GB/T 2260.")
+    start: date = strawberry.field(description="Start date (开始日期).")
+    end: date = strawberry.field(description="End date (结束日期).")
+    min_level: int = strawberry.field(description="Minimum skill level (最低等级).")
+    languages: list[str] = strawberry.field(description="Languages required (语言要求).")
+    sponsorship_per_trainee: int = strawberry.field(
+        description="Sponsorship per trainee (人均资助), yuan."
+    )
+    preferred_schools: list[str] = strawberry.field(
+        description="Preferred schools (优先院校): school organization ids, ranked."
+    )
+
+    @classmethod
+    def from_model(cls, row: InternRequest) -> InternRequestNode:
+        return cls(
+            id=str(row.id), code=row.code, status=row.status, created_at=row.created_at,
+            owner_id=row.organization_id, round_id=row.round_id, platform=row.platform,
+            role=row.role, slots=row.slots, region=row.region, start=row.start, end=row.end,
+            min_level=row.min_level, languages=list(row.languages),
+            sponsorship_per_trainee=row.sponsorship_per_trainee,
+            preferred_schools=list(row.preferred_schools),
+        )  # fmt: skip
+
+    @classmethod
+    async def load(
+        cls, info: strawberry.Info[Context, None], node_id: str
+    ) -> InternRequestNode | None:
+        row = await _load_entry(info, rounds.REQUESTS, node_id)
+        return None if row is None else cls.from_model(row)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls,
+        *,
+        info: strawberry.Info[Context, None],
+        node_ids: Iterable[str],
+        required: bool = False,
+    ) -> list[InternRequestNode | None]:
+        return [await cls.load(info, node_id) for node_id in node_ids]
+
+
+@strawberry.type(
+    name="Subsidy", description="A government subsidy program (补贴项目) funding training."
+)
+class SubsidyNode(relay.Node, EntryFields):
+    id: relay.NodeID[str]
+    budget: int = strawberry.field(description="Budget (预算), yuan.")
+    per_trainee_cap: int = strawberry.field(description="Cap per trainee (人均上限), yuan.")
+    regions: list[str] = strawberry.field(description="Regions funded (资助地区).")
+    platforms: list[str] | None = strawberry.field(
+        description="Platforms funded (资助平台); null = all."
+    )
+    roles: list[str] | None = strawberry.field(description="Roles funded (资助岗位); null = all.")
+
+    @classmethod
+    def from_model(cls, row: SubsidyProgram) -> SubsidyNode:
+        return cls(
+            id=str(row.id), code=row.code, status=row.status, created_at=row.created_at,
+            owner_id=row.organization_id, round_id=row.round_id, budget=row.budget,
+            per_trainee_cap=row.per_trainee_cap, regions=list(row.regions),
+            platforms=None if row.platforms is None else list(row.platforms),
+            roles=None if row.roles is None else list(row.roles),
+        )  # fmt: skip
+
+    @classmethod
+    async def load(cls, info: strawberry.Info[Context, None], node_id: str) -> SubsidyNode | None:
+        row = await _load_entry(info, rounds.SUBSIDIES, node_id)
+        return None if row is None else cls.from_model(row)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls,
+        *,
+        info: strawberry.Info[Context, None],
+        node_ids: Iterable[str],
+        required: bool = False,
+    ) -> list[SubsidyNode | None]:
+        return [await cls.load(info, node_id) for node_id in node_ids]
+
+
+RoundEntry = Annotated[
+    CohortNode | TrainingProgramNode | InternRequestNode | SubsidyNode,
+    strawberry.union("RoundEntry", description="Any entry of a round (轮次条目)."),
+]
+
+
+def entry_node(
+    row: Any,
+) -> CohortNode | TrainingProgramNode | InternRequestNode | SubsidyNode:
+    if isinstance(row, Cohort):
+        return CohortNode.from_model(row)
+    if isinstance(row, TrainingProgram):
+        return TrainingProgramNode.from_model(row)
+    if isinstance(row, InternRequest):
+        return InternRequestNode.from_model(row)
+    return SubsidyNode.from_model(row)
+
+
+@strawberry.type(
+    name="Round",
+    description="A matching round (匹配轮次) an industry association runs for a region and season.",
+)
+class RoundNode(relay.Node):
+    id: relay.NodeID[str]
+    name: str = strawberry.field(description="Name (轮次名称).")
+    region: str = strawberry.field(description="Region (地区), GB/T 2260.")
+    season_start: date = strawberry.field(description="Season start (开始日期).")
+    season_end: date = strawberry.field(description="Season end (结束日期).")
+    status: RoundStatus = strawberry.field(description="State (状态).")
+    policy: JSON = strawberry.field(
+        description="Matching policy (匹配规则): a ROUND_FORMAT.md policy object; empty = the "
+        "engine's defaults."
+    )
+    created_at: datetime = strawberry.field(description="When it was opened (创建时间), in UTC.")
+    association_id: strawberry.Private[uuid.UUID]
+
+    @strawberry.field(description="The industry association (行业协会) that runs the round.")
+    async def association(self, info: strawberry.Info[Context, None]) -> OrganizationNode:
+        return await _organization(info, self.association_id)
+
+    async def _entries(self, info: strawberry.Info[Context, None], kind: EntryKind[Any]) -> Any:
+        user = info.context.user
+        if user is None:
+            return []
+        return await rounds.list_entries(info.context.session, user, kind, uuid.UUID(self.id))
+
+    @strawberry.field(
+        description="Active cohorts (班级) the caller may see: all for the round's association, "
+        "its own for a school."
+    )
+    async def cohorts(self, info: strawberry.Info[Context, None]) -> list[CohortNode]:
+        return [CohortNode.from_model(r) for r in await self._entries(info, rounds.COHORTS)]
+
+    @strawberry.field(description="Active training programs (培训项目) the caller may see.")
+    async def programs(self, info: strawberry.Info[Context, None]) -> list[TrainingProgramNode]:
+        rows = await self._entries(info, rounds.PROGRAMS)
+        return [TrainingProgramNode.from_model(r) for r in rows]
+
+    @strawberry.field(description="Active intern requests (实习需求) the caller may see.")
+    async def intern_requests(
+        self, info: strawberry.Info[Context, None]
+    ) -> list[InternRequestNode]:
+        rows = await self._entries(info, rounds.REQUESTS)
+        return [InternRequestNode.from_model(r) for r in rows]
+
+    @strawberry.field(description="Active subsidy programs (补贴项目) the caller may see.")
+    async def subsidies(self, info: strawberry.Info[Context, None]) -> list[SubsidyNode]:
+        return [SubsidyNode.from_model(r) for r in await self._entries(info, rounds.SUBSIDIES)]
+
+    @classmethod
+    def from_model(cls, row: MatchingRound) -> RoundNode:
+        return cls(
+            id=str(row.id),
+            name=row.name,
+            region=row.region,
+            season_start=row.season_start,
+            season_end=row.season_end,
+            status=row.status,
+            policy=cast(JSON, row.policy),
+            created_at=row.created_at,
+            association_id=row.association_id,
+        )
+
+    @classmethod
+    async def load(cls, info: strawberry.Info[Context, None], node_id: str) -> RoundNode | None:
+        """The round, for any signed-in caller; None otherwise."""
+        user, key = info.context.user, parse_uuid(node_id)
+        if user is None or key is None:
+            return None
+        try:
+            row = await rounds.get_round(info.context.session, user, key)
+        except DomainError:
+            return None
+        return cls.from_model(row)
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls,
+        *,
+        info: strawberry.Info[Context, None],
+        node_ids: Iterable[str],
+        required: bool = False,
+    ) -> list[RoundNode | None]:
+        # one after the other: the session must not run two statements at once
+        return [await cls.load(info, node_id) for node_id in node_ids]
