@@ -84,11 +84,10 @@ def solution_report(round_: Round, solution: Solution, *, max_rows: int = 40) ->
             out.append(f"... {len(rows) - max_rows} more programmes")
 
     reasons: Counter[str] = Counter()  # trainees by their list of reasons
-    unexplained = (
-        "(dynamic reasons not computed)"
-        if solution.stats.get("explanations") == "static only"
-        else "(no single family explains it)"
-    )
+    unexplained = {
+        "static only": "(dynamic reasons not computed)",
+        "partial": "(no reason proven in the time given)",
+    }.get(str(solution.stats.get("explanations")), "(no single family explains it)")
     for u in solution.unplaced_cohorts:
         key = ", ".join(r.value for r in u.reasons) or unexplained
         reasons[key] += u.trainees
