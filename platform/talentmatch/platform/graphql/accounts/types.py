@@ -7,15 +7,14 @@ nothing but themselves (nobody).
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Iterable
 from datetime import datetime
 
 import strawberry
 from strawberry import relay
 from talentmatch.platform.db import Organization, OrganizationKind, User
 from talentmatch.platform.graphql.context import Context
+from talentmatch.platform.graphql.nodes import ScopedNode
 
 __all__ = [
     "OrganizationKind",
@@ -63,7 +62,8 @@ def can_see_user(viewer: User | None, user: User) -> bool:
     description="A party (机构): a government, school, association, enterprise or training "
     "provider. Its users act for it.",
 )
-class OrganizationNode(relay.Node):
+class OrganizationNode(ScopedNode):
+    loads_through_dataloader = True
     id: relay.NodeID[str]
     kind: OrganizationKind = strawberry.field(description="Kind of party (机构类型).")
     name_zh: str = strawberry.field(description="Organization name in Chinese (机构名称).")
@@ -108,20 +108,10 @@ class OrganizationNode(relay.Node):
             return None
         return cls.from_model(organization)
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls,
-        *,
-        info: strawberry.Info[Context, None],
-        node_ids: Iterable[str],
-        required: bool = False,
-    ) -> list[OrganizationNode | None]:
-        # gathered, so that the DataLoader answers them all with one query
-        return list(await asyncio.gather(*(cls.load(info, node_id) for node_id in node_ids)))
-
 
 @strawberry.type(name="User", description="A person (用户) who acts for one organization.")
-class UserNode(relay.Node):
+class UserNode(ScopedNode):
+    loads_through_dataloader = True
     id: relay.NodeID[str]
     email: str = strawberry.field(description="Email address (邮箱), lower-cased; the log-in name.")
     is_admin: bool = strawberry.field(
@@ -157,14 +147,3 @@ class UserNode(relay.Node):
         if user is None or not can_see_user(info.context.user, user):
             return None
         return cls.from_model(user)
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls,
-        *,
-        info: strawberry.Info[Context, None],
-        node_ids: Iterable[str],
-        required: bool = False,
-    ) -> list[UserNode | None]:
-        # gathered, so that the DataLoader answers them all with one query
-        return list(await asyncio.gather(*(cls.load(info, node_id) for node_id in node_ids)))

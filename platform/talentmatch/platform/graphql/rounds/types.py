@@ -8,7 +8,6 @@ nothing. Entry fields carry the names of ROUND_FORMAT.md in camelCase.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Annotated, Any, cast
 
@@ -27,6 +26,7 @@ from talentmatch.platform.db import (
 from talentmatch.platform.errors import DomainError
 from talentmatch.platform.graphql.accounts.types import OrganizationNode, parse_uuid
 from talentmatch.platform.graphql.context import Context
+from talentmatch.platform.graphql.nodes import ScopedNode
 from talentmatch.platform.services import rounds
 from talentmatch.platform.services.rounds import EntryKind
 
@@ -85,7 +85,7 @@ class EntryFields:
 @strawberry.type(
     name="Cohort", description="A cohort of trainees (学员班级) a school posts into a round."
 )
-class CohortNode(relay.Node, EntryFields):
+class CohortNode(ScopedNode, EntryFields):
     id: relay.NodeID[str]
     size: int = strawberry.field(description="Trainees (人数).")
     platforms: list[str] = strawberry.field(
@@ -118,22 +118,12 @@ class CohortNode(relay.Node, EntryFields):
         row = await _load_entry(info, rounds.COHORTS, node_id)
         return None if row is None else cls.from_model(row)
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls,
-        *,
-        info: strawberry.Info[Context, None],
-        node_ids: Iterable[str],
-        required: bool = False,
-    ) -> list[CohortNode | None]:
-        return [await cls.load(info, node_id) for node_id in node_ids]
-
 
 @strawberry.type(
     name="TrainingProgram",
     description="A training program (培训项目) a training provider offers in a round.",
 )
-class TrainingProgramNode(relay.Node, EntryFields):
+class TrainingProgramNode(ScopedNode, EntryFields):
     id: relay.NodeID[str]
     platform: str = strawberry.field(description="Platform taught (平台).")
     roles: list[str] = strawberry.field(description="Roles trained for (岗位).")
@@ -163,21 +153,11 @@ class TrainingProgramNode(relay.Node, EntryFields):
         row = await _load_entry(info, rounds.PROGRAMS, node_id)
         return None if row is None else cls.from_model(row)
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls,
-        *,
-        info: strawberry.Info[Context, None],
-        node_ids: Iterable[str],
-        required: bool = False,
-    ) -> list[TrainingProgramNode | None]:
-        return [await cls.load(info, node_id) for node_id in node_ids]
-
 
 @strawberry.type(
     name="InternRequest", description="An enterprise's request for interns (实习需求)."
 )
-class InternRequestNode(relay.Node, EntryFields):
+class InternRequestNode(ScopedNode, EntryFields):
     id: relay.NodeID[str]
     platform: str = strawberry.field(description="Platform (平台).")
     role: str = strawberry.field(description="Role (岗位).")
@@ -212,21 +192,11 @@ class InternRequestNode(relay.Node, EntryFields):
         row = await _load_entry(info, rounds.REQUESTS, node_id)
         return None if row is None else cls.from_model(row)
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls,
-        *,
-        info: strawberry.Info[Context, None],
-        node_ids: Iterable[str],
-        required: bool = False,
-    ) -> list[InternRequestNode | None]:
-        return [await cls.load(info, node_id) for node_id in node_ids]
-
 
 @strawberry.type(
     name="Subsidy", description="A government subsidy program (补贴项目) funding training."
 )
-class SubsidyNode(relay.Node, EntryFields):
+class SubsidyNode(ScopedNode, EntryFields):
     id: relay.NodeID[str]
     budget: int = strawberry.field(description="Budget (预算), yuan.")
     per_trainee_cap: int = strawberry.field(description="Cap per trainee (人均上限), yuan.")
@@ -251,16 +221,6 @@ class SubsidyNode(relay.Node, EntryFields):
         row = await _load_entry(info, rounds.SUBSIDIES, node_id)
         return None if row is None else cls.from_model(row)
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls,
-        *,
-        info: strawberry.Info[Context, None],
-        node_ids: Iterable[str],
-        required: bool = False,
-    ) -> list[SubsidyNode | None]:
-        return [await cls.load(info, node_id) for node_id in node_ids]
-
 
 RoundEntry = Annotated[
     CohortNode | TrainingProgramNode | InternRequestNode | SubsidyNode,
@@ -284,7 +244,7 @@ def entry_node(
     name="Round",
     description="A matching round (匹配轮次) an industry association runs for a region and season.",
 )
-class RoundNode(relay.Node):
+class RoundNode(ScopedNode):
     id: relay.NodeID[str]
     name: str = strawberry.field(description="Name (轮次名称).")
     region: str = strawberry.field(description="Region (地区), GB/T 2260.")
@@ -356,14 +316,3 @@ class RoundNode(relay.Node):
         except DomainError:
             return None
         return cls.from_model(row)
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls,
-        *,
-        info: strawberry.Info[Context, None],
-        node_ids: Iterable[str],
-        required: bool = False,
-    ) -> list[RoundNode | None]:
-        # one after the other: the session must not run two statements at once
-        return [await cls.load(info, node_id) for node_id in node_ids]
