@@ -42,8 +42,14 @@ def test_project_folders_are_not_packages() -> None:
 
 
 def test_engine_and_service_share_the_talentmatch_namespace() -> None:
+    import talentmatch
     import talentmatch.matching
     import talentmatch.platform
 
-    assert talentmatch.matching.__file__ is not None
-    assert talentmatch.platform.__file__ is not None
+    # One namespace package spread over the two project folders, each part from its own folder.
+    assert {Path(p).resolve() for p in talentmatch.__path__} == {
+        ROOT / "matching" / "talentmatch",
+        ROOT / "platform" / "talentmatch",
+    }
+    assert Path(talentmatch.matching.__file__ or "").is_relative_to(ROOT / "matching")
+    assert Path(talentmatch.platform.__file__ or "").is_relative_to(ROOT / "platform")
