@@ -198,7 +198,7 @@ async def test_round_run_and_placement_are_stored_with_their_initial_statuses(
     )  # fmt: skip
     run = MatchRun(
         round=round_, version=1, round_document={"format": "talentmatch.round/1"},
-        created_by_id=officer.id,
+        created_by_id=officer.id, time_limit_seconds=30,
     )  # fmt: skip
     # Rounds and runs refer to each other; both are written in one flush.
     round_.published_run = run
@@ -224,10 +224,12 @@ async def test_round_run_and_placement_are_stored_with_their_initial_statuses(
         1,
         None,
     )
-    assert (loaded_placement.response, loaded_placement.funding["sponsorship"]) == (
-        PlacementResponse.PENDING,
-        1500,
-    )
+    assert (
+        loaded_placement.response,
+        loaded_placement.school_response,
+        loaded_placement.enterprise_response,
+        loaded_placement.funding["sponsorship"],
+    ) == (PlacementResponse.PENDING, PlacementResponse.PENDING, PlacementResponse.PENDING, 1500)
 
 
 async def test_run_version_is_unique_within_its_round(session: AsyncSession) -> None:
@@ -238,9 +240,40 @@ async def test_run_version_is_unique_within_its_round(session: AsyncSession) -> 
 
     def run(version: int) -> MatchRun:
         return MatchRun(
-            round_id=round_.id, version=version, round_document={}, created_by_id=officer.id
+            round_id=round_.id,
+            version=version,
+            status=RunStatus.SUCCEEDED,
+            round_document={},
+            created_by_id=officer.id,
+            time_limit_seconds=30,
         )
 
     await saved(session, run(1), run(2))
     with pytest.raises(IntegrityError):
         await saved(session, run(2))
+
+
+@pytest.mark.parametrize("second", [RunStatus.QUEUED, RunStatus.RUNNING])
+async def test_database_refuses_a_second_unfinished_run_of_a_round(
+    session: AsyncSession, second: RunStatus
+) -> None:
+    association = organization(OrganizationKind.ASSOCIATION)
+    officer = User(email="o@a.cn", password_hash="-", organization=association, is_admin=True)
+    round_ = opened_round(association)
+    await saved(session, association, officer, round_)
+
+    def run(version: int, status: RunStatus) -> MatchRun:
+        return MatchRun(
+            round_id=round_.id,
+            version=version,
+            status=status,
+            round_document={},
+            created_by_id=officer.id,
+            time_limit_seconds=30,
+        )
+
+    # Finished runs do not count: any number of them may sit beside one unfinished run.
+    await saved(session, run(1, RunStatus.SUCCEEDED), run(2, RunStatus.FAILED))
+    await saved(session, run(3, RunStatus.RUNNING))
+    with pytest.raises(IntegrityError):
+        await saved(session, run(4, second))

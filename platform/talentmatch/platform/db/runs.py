@@ -22,7 +22,18 @@ from talentmatch.platform.db.types import enum_type
 
 class MatchRun(Record):
     __tablename__ = "match_runs"
-    __table_args__ = (sa.UniqueConstraint("round_id", "version"),)
+    __table_args__ = (
+        sa.UniqueConstraint("round_id", "version"),
+        # One solve per round at a time, held by the database itself, so that two API processes
+        # accepting runMatching together cannot both start one.
+        sa.Index(
+            "uq_match_runs_active_round",
+            "round_id",
+            unique=True,
+            sqlite_where=sa.text("status IN ('QUEUED', 'RUNNING')"),
+            postgresql_where=sa.text("status IN ('QUEUED', 'RUNNING')"),
+        ),
+    )
 
     round_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("matching_rounds.id"))
     version: Mapped[int]  # 1, 2, ... within the round
@@ -38,21 +49,34 @@ class MatchRun(Record):
     round_document: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     solution: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON(none_as_null=True))
     error: Mapped[str | None] = mapped_column(sa.Text)  # why a FAILED run failed
+    # The solver's time limit for this run, in seconds.
+    time_limit_seconds: Mapped[float]
+    # A re-match names the published run whose responses it keeps (accepted) and avoids
+    # (declined); a first run has none.
+    rematch_of_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("match_runs.id"))
     created_by_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"))
     started_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
 
     round: Mapped[MatchingRound] = relationship(foreign_keys=[round_id])
 
+    @property
+    def finished(self) -> bool:
+        return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
+
 
 class Placement(Record):
-    """One (cohort, program, request) triple of a run's solution, and the parties' response."""
+    """One (cohort, program, request) triple of a run's solution, and the parties' responses.
+
+    The cohort's school and the request's enterprise each respond; ``response`` is the two
+    together: DECLINED as soon as either declines, ACCEPTED once both accept, else PENDING.
+    """
 
     __tablename__ = "placements"
     # A solution never lists a triple twice (ROUND_FORMAT.md, feasible solution rule 1).
     __table_args__ = (sa.UniqueConstraint("run_id", "cohort_id", "program_id", "request_id"),)
 
-    run_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("match_runs.id"))
+    run_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("match_runs.id"), index=True)
     cohort_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("cohorts.id"), index=True)
     program_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("training_programs.id"), index=True)
     request_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("intern_requests.id"), index=True)
@@ -63,8 +87,19 @@ class Placement(Record):
     response: Mapped[PlacementResponse] = mapped_column(
         enum_type(PlacementResponse, "placement_response"), default=PlacementResponse.PENDING
     )
-    response_reason: Mapped[str | None] = mapped_column(sa.Text)
-    responded_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("users.id"))
-    responded_at: Mapped[datetime | None]
+    school_response: Mapped[PlacementResponse] = mapped_column(
+        enum_type(PlacementResponse, "school_response"), default=PlacementResponse.PENDING
+    )
+    school_reason: Mapped[str | None] = mapped_column(sa.Text)
+    school_responded_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("users.id"))
+    school_responded_at: Mapped[datetime | None]
+    enterprise_response: Mapped[PlacementResponse] = mapped_column(
+        enum_type(PlacementResponse, "enterprise_response"), default=PlacementResponse.PENDING
+    )
+    enterprise_reason: Mapped[str | None] = mapped_column(sa.Text)
+    enterprise_responded_by_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("users.id")
+    )
+    enterprise_responded_at: Mapped[datetime | None]
 
     run: Mapped[MatchRun] = relationship()
