@@ -133,6 +133,22 @@ def test_database_url_gets_the_async_driver(given: str, used: str) -> None:
             "TALENTMATCH_TOKEN_TTL_MINUTES must be a whole number of minutes from 1 to 525600, "
             "got '525601'",
         ),
+        (
+            "TALENTMATCH_SOLVE_MAX_SECONDS",
+            "1h",
+            "TALENTMATCH_SOLVE_MAX_SECONDS must be a whole number of seconds from 1 to 86400, "
+            "got '1h'",
+        ),
+        (
+            "TALENTMATCH_SOLVE_WORKERS",
+            "0",
+            "TALENTMATCH_SOLVE_WORKERS must be a whole number of workers from 1 to 64, got '0'",
+        ),
+        (
+            "TALENTMATCH_SOLVE_CONCURRENCY",
+            "-2",
+            "TALENTMATCH_SOLVE_CONCURRENCY must be a whole number of solves from 1 to 64, got '-2'",
+        ),
     ],
 )
 def test_bad_value_is_rejected_with_the_variable_named(
@@ -157,6 +173,27 @@ def test_unusable_data_dir_is_rejected_with_the_variable_named(tmp_path: Path) -
         f"TALENTMATCH_DATA_DIR: cannot prepare the data directory {blocker / 'data'}: "
         "Not a directory"
     )
+
+
+def test_solver_settings_default_to_one_reproducible_solve_of_at_most_five_minutes(
+    tmp_path: Path,
+) -> None:
+    solver = Settings.from_env({"TALENTMATCH_DATA_DIR": str(tmp_path)}).solver
+
+    assert (solver.max_seconds, solver.workers, solver.concurrency) == (300, 1, 1)
+
+
+def test_solver_settings_are_read(tmp_path: Path) -> None:
+    env = {
+        "TALENTMATCH_DATA_DIR": str(tmp_path),
+        "TALENTMATCH_SOLVE_MAX_SECONDS": "60",
+        "TALENTMATCH_SOLVE_WORKERS": "2",
+        "TALENTMATCH_SOLVE_CONCURRENCY": " 3 ",
+    }
+
+    solver = Settings.from_env(env).solver
+
+    assert (solver.max_seconds, solver.workers, solver.concurrency) == (60, 2, 3)
 
 
 def test_token_ttl_in_minutes_is_read(tmp_path: Path) -> None:

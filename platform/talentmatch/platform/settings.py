@@ -25,6 +25,9 @@ DATABASE_URL = "TALENTMATCH_DATABASE_URL"
 DATA_DIR = "TALENTMATCH_DATA_DIR"
 SECRET_KEY = "TALENTMATCH_SECRET_KEY"
 TOKEN_TTL_MINUTES = "TALENTMATCH_TOKEN_TTL_MINUTES"
+SOLVE_MAX_SECONDS = "TALENTMATCH_SOLVE_MAX_SECONDS"
+SOLVE_WORKERS = "TALENTMATCH_SOLVE_WORKERS"
+SOLVE_CONCURRENCY = "TALENTMATCH_SOLVE_CONCURRENCY"
 
 DEFAULT_DATA_DIR = ".talentmatch"
 DEFAULT_TOKEN_TTL_MINUTES = 720
@@ -32,6 +35,10 @@ MAX_TOKEN_TTL_MINUTES = 60 * 24 * 365
 SECRET_KEY_FILE = "secret_key"
 SQLITE_FILE = "talentmatch.db"
 MIN_SECRET_KEY_LENGTH = 32
+DEFAULT_SOLVE_MAX_SECONDS = 300
+MAX_SOLVE_MAX_SECONDS = 24 * 3600
+MAX_SOLVE_WORKERS = 64
+MAX_SOLVE_CONCURRENCY = 64
 
 # The service is async end to end, so every URL is mapped to the async driver of its database.
 _ASYNC_DRIVERS = {
@@ -65,10 +72,21 @@ class SecuritySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class SolverSettings:
+    #: The longest time limit a run may ask for (a round's policy or runMatching's argument).
+    max_seconds: int = DEFAULT_SOLVE_MAX_SECONDS
+    #: CP-SAT workers per solve. One is reproducible; more use more cores per solve.
+    workers: int = 1
+    #: Solves the service process runs at the same time; further runs wait QUEUED.
+    concurrency: int = 1
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     data_dir: Path
     database: DatabaseSettings
     security: SecuritySettings
+    solver: SolverSettings = field(default_factory=SolverSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -81,6 +99,25 @@ class Settings:
             security=SecuritySettings(
                 secret_key=_secret_key(env.get(SECRET_KEY), data_dir),
                 token_ttl=timedelta(minutes=_token_ttl_minutes(env.get(TOKEN_TTL_MINUTES))),
+            ),
+            solver=SolverSettings(
+                max_seconds=_whole_number(
+                    env.get(SOLVE_MAX_SECONDS),
+                    SOLVE_MAX_SECONDS,
+                    DEFAULT_SOLVE_MAX_SECONDS,
+                    MAX_SOLVE_MAX_SECONDS,
+                    "seconds",
+                ),
+                workers=_whole_number(
+                    env.get(SOLVE_WORKERS), SOLVE_WORKERS, 1, MAX_SOLVE_WORKERS, "workers"
+                ),
+                concurrency=_whole_number(
+                    env.get(SOLVE_CONCURRENCY),
+                    SOLVE_CONCURRENCY,
+                    1,
+                    MAX_SOLVE_CONCURRENCY,
+                    "solves",
+                ),
             ),
         )
 
@@ -170,6 +207,20 @@ def _token_ttl_minutes(value: str | None) -> int:
             f"{MAX_TOKEN_TTL_MINUTES}, got {value!r}"
         )
     return minutes
+
+
+def _whole_number(value: str | None, variable: str, default: int, maximum: int, unit: str) -> int:
+    if value is None or not value.strip():
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = 0
+    if not 1 <= number <= maximum:
+        raise SettingsError(
+            f"{variable} must be a whole number of {unit} from 1 to {maximum}, got {value!r}"
+        )
+    return number
 
 
 def _prepare_data_dir(path: Path) -> None:

@@ -14,6 +14,9 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import ConnectionPoolEntry
 
+#: How long an SQLite writer waits for another to finish before giving up.
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
 
 def create_engine(url: str, *, echo: bool = False, foreign_keys: bool = True) -> AsyncEngine:
     """An engine for ``url`` (an async driver URL, see ``settings.normalize_database_url``).
@@ -42,6 +45,10 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
     SELECTs and DDL run outside them and SAVEPOINTs misbehave. SQLAlchemy's documented remedy:
     turn the driver's transaction handling off and emit BEGIN ourselves. SQLite also ignores
     foreign keys unless asked, per connection.
+
+    Background solves write while requests read: in write-ahead-log mode readers and the one
+    writer do not block each other, and a writer waits (up to the busy timeout) for another
+    rather than failing at once.
     """
 
     @event.listens_for(engine.sync_engine, "connect")
@@ -49,6 +56,8 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
