@@ -30,6 +30,7 @@ from talentmatch.platform.services.accounts import (
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 PASSWORD = "silk-road-2027"
 HUZHOU, ANJI, HANGZHOU, ZHEJIANG = "330500", "330523", "330100", "330000"
+JIANGSU = "320000"
 
 
 async def make_party(
@@ -376,6 +377,49 @@ async def test_organization_outside_the_region_is_not_found(session: AsyncSessio
     assert error_of(outside) == expected
     assert error_of(missing) == expected
     organization = await session.get(Organization, foreign.organization_id)
+    assert organization is not None
+    assert organization.verified is False
+
+
+@pytest.mark.parametrize("region", [HUZHOU, ZHEJIANG])
+async def test_county_association_verifies_the_city_and_provincial_governments_above_it(
+    session: AsyncSession, region: str
+) -> None:
+    officer = await make_party(session, "office@anji.org", OrganizationKind.ASSOCIATION, ANJI)
+    funder = await make_party(session, "cbec@gov.cn", OrganizationKind.GOVERNMENT, region)
+
+    verified = await verify_organization(session, officer, funder.organization_id, now=NOW)
+    await session.commit()
+
+    assert (verified.verified, verified.verified_by_id) == (True, officer.id)
+
+
+@pytest.mark.parametrize(
+    ("kind", "region"),
+    [
+        (OrganizationKind.GOVERNMENT, HANGZHOU),  # another city of the province
+        (OrganizationKind.GOVERNMENT, "330522"),  # a neighbouring county of the same city
+        (OrganizationKind.GOVERNMENT, JIANGSU),  # another province
+        (OrganizationKind.ENTERPRISE, HUZHOU),  # above the association, but not a funder
+        (OrganizationKind.SCHOOL, ZHEJIANG),
+    ],
+)
+async def test_county_association_cannot_verify_other_governments_or_parties_above_it(
+    session: AsyncSession, kind: OrganizationKind, region: str
+) -> None:
+    officer = await make_party(session, "office@anji.org", OrganizationKind.ASSOCIATION, ANJI)
+    other = await make_party(session, "party@elsewhere.cn", kind, region)
+
+    with pytest.raises(NotFound) as info:
+        await verify_organization(session, officer, other.organization_id, now=NOW)
+
+    assert error_of(info) == (
+        NotFound,
+        ErrorCode.NOT_FOUND,
+        "no such organization",
+        "organization_id",
+    )
+    organization = await session.get(Organization, other.organization_id)
     assert organization is not None
     assert organization.verified is False
 

@@ -551,4 +551,108 @@ def test_documented_operations_are_valid_against_the_schema() -> None:
         "LogOut",
         "VerifyOrganization",
         "Node",
+        "Organizations",
     ]
+
+
+# --- finding organizations ------------------------------------------------------------------
+
+
+async def sign_up_organization(
+    client: Client, email: str, kind: str, region: str, name_zh: str, name_en: str | None
+) -> str:
+    variables = sign_up_input(email=email, kind=kind, region=region, name_zh=name_zh)
+    variables["input"]["organizationNameEn"] = name_en
+    body = await run(client, "SignUp", variables)
+    assert body["data"]["signUp"]["errors"] == []
+    organization_id: str = body["data"]["signUp"]["user"]["organization"]["id"]
+    return organization_id
+
+
+def names(body: dict[str, Any]) -> list[str]:
+    assert "errors" not in body, body
+    return [edge["node"]["nameZh"] for edge in body["data"]["organizations"]["edges"]]
+
+
+async def test_organizations_filter_by_kind_covering_region_verification_and_either_name(
+    client: Client,
+) -> None:
+    # given: four parties in Huzhou, Anji (inside Huzhou) and Hangzhou; the Anji school verified
+    await sign_up_organization(
+        client, "office@huzhou-cbec.org", "ASSOCIATION", HUZHOU, "湖州市跨境电商协会", None
+    )
+    school = await sign_up_organization(
+        client, "staff@anji.edu.cn", "SCHOOL", ANJI, "安吉职业学校", "Anji Vocational School"
+    )
+    await sign_up_organization(
+        client, "hr@bamboo.com", "ENTERPRISE", HUZHOU, "湖州竹贸", "Huzhou Bamboo Trade"
+    )
+    await sign_up_organization(
+        client, "staff@hz.edu.cn", "SCHOOL", "330106", "杭州职业学院", "Hangzhou College"
+    )
+    token = await log_in(client, "office@huzhou-cbec.org")
+    verified = await run(client, "VerifyOrganization", {"organizationId": school}, token)
+    assert verified["data"]["verifyOrganization"]["errors"] == []
+
+    async def organizations(**variables: Any) -> list[str]:
+        return names(await run(client, "Organizations", variables, token))
+
+    # when / then: every organization, by Chinese name in code point order
+    assert await organizations() == [
+        "安吉职业学校",
+        "杭州职业学院",
+        "湖州市跨境电商协会",
+        "湖州竹贸",
+    ]
+    # region covers: 330500 keeps Huzhou and Anji, 330000 all of Zhejiang, 330523 Anji only
+    assert await organizations(region=HUZHOU) == ["安吉职业学校", "湖州市跨境电商协会", "湖州竹贸"]
+    assert len(await organizations(region="330000")) == 4
+    assert await organizations(region=ANJI) == ["安吉职业学校"]
+    assert await organizations(kind="SCHOOL", region="330000") == ["安吉职业学校", "杭州职业学院"]
+    assert await organizations(verified=True) == ["安吉职业学校"]
+    assert len(await organizations(verified=False)) == 3
+    # the Chinese name, or the English one in any case
+    assert await organizations(nameContains="竹") == ["湖州竹贸"]
+    assert await organizations(nameContains="vocational") == ["安吉职业学校"]
+    assert await organizations(nameContains="COLLEGE") == ["杭州职业学院"]
+    assert await organizations(nameContains="%") == []  # a LIKE wildcard is plain text
+    # anonymous callers see none
+    assert names(await run(client, "Organizations")) == []
+
+
+async def test_organizations_are_paged_with_cursors_and_refuse_pages_over_100(
+    client: Client,
+) -> None:
+    # given: three organizations
+    for i in range(3):
+        await sign_up_organization(
+            client, f"party{i}@anji.gov.cn", "GOVERNMENT", ANJI, f"安吉部门{i}", None
+        )
+    token = await log_in(client, "party0@anji.gov.cn")
+
+    # when: two pages of two
+    first = await run(client, "Organizations", {"first": 2}, token)
+    page = first["data"]["organizations"]
+    second = await run(
+        client, "Organizations", {"first": 2, "after": page["pageInfo"]["endCursor"]}, token
+    )
+
+    # then
+    assert names(first) == ["安吉部门0", "安吉部门1"]
+    assert page["pageInfo"]["hasNextPage"] is True
+    assert names(second) == ["安吉部门2"]
+    assert second["data"]["organizations"]["pageInfo"]["hasNextPage"] is False
+
+    # when / then: a page too long, a cursor of nothing, a malformed region are named errors
+    too_long = await run(client, "Organizations", {"first": 101}, token)
+    bad_cursor = await run(client, "Organizations", {"after": "bm90IGEgY3Vyc29y"}, token)
+    bad_region = await run(client, "Organizations", {"region": "33"}, token)
+    assert [e["message"] for e in too_long["errors"]] == [
+        "`first` must be at most 100, got 101; page through longer lists with the cursors"
+    ]
+    assert too_long["errors"][0]["extensions"] == {"code": "INVALID_PAGE", "argument": "first"}
+    assert bad_cursor["errors"][0]["extensions"] == {"code": "INVALID_PAGE", "argument": "after"}
+    assert bad_region["errors"][0]["extensions"] == {
+        "code": "INVALID_REGION",
+        "argument": "region",
+    }

@@ -17,7 +17,7 @@ from litestar.testing import AsyncTestClient
 from round_world import ANJI, World, count, make_world
 from sqlalchemy.ext.asyncio import AsyncSession
 from talentmatch.platform.app import create_app
-from talentmatch.platform.db import Cohort, User
+from talentmatch.platform.db import Cohort, MatchingRound, User
 from talentmatch.platform.graphql import schema
 from talentmatch.platform.settings import Settings
 
@@ -170,8 +170,12 @@ async def open_round(client: Client, tokens: Tokens) -> str:
     return round_id
 
 
-def codes(entries: list[dict[str, Any]]) -> list[str]:
-    return [entry["code"] for entry in entries]
+def nodes(connection: dict[str, Any]) -> list[dict[str, Any]]:
+    return [edge["node"] for edge in connection["edges"]]
+
+
+def codes(connection: dict[str, Any]) -> list[str]:
+    return [node["code"] for node in nodes(connection)]
 
 
 # --- the documented flow --------------------------------------------------------------------
@@ -242,7 +246,7 @@ async def test_parties_post_one_entry_of_each_kind_and_each_sees_what_it_may(
     assert {k: created["subsidy"][k] for k in SUBSIDY} == SUBSIDY
 
     # then: the association sees every entry
-    seen = (await run(client, "RoundEntries", {"id": round_id}, tokens.association))["node"]
+    seen = (await run(client, "RoundEntries", {"id": round_id}, tokens.association))["round"]
     assert (
         codes(seen["cohorts"]),
         codes(seen["programs"]),
@@ -251,8 +255,13 @@ async def test_parties_post_one_entry_of_each_kind_and_each_sees_what_it_may(
     ) == (["c1"], ["p1"], ["r1"], ["g1"])
 
     # then: a school sees only its own, another school nothing
-    seen = (await run(client, "RoundEntries", {"id": round_id}, tokens.school))["node"]
-    assert (seen["cohorts"], seen["programs"], seen["internRequests"], seen["subsidies"]) == (
+    seen = (await run(client, "RoundEntries", {"id": round_id}, tokens.school))["round"]
+    assert (
+        nodes(seen["cohorts"]),
+        nodes(seen["programs"]),
+        nodes(seen["internRequests"]),
+        nodes(seen["subsidies"]),
+    ) == (
         [
             {
                 "id": posted["cohort"]["id"],
@@ -265,8 +274,8 @@ async def test_parties_post_one_entry_of_each_kind_and_each_sees_what_it_may(
         [],
         [],
     )
-    seen = (await run(client, "RoundEntries", {"id": round_id}, tokens.other_school))["node"]
-    assert seen["cohorts"] == []
+    seen = (await run(client, "RoundEntries", {"id": round_id}, tokens.other_school))["round"]
+    assert nodes(seen["cohorts"]) == []
 
     # then: the round is listed among the open rounds
     listed = await run(client, "Rounds", {"status": "OPEN", "first": 10}, tokens.school)
@@ -327,8 +336,8 @@ async def test_only_the_owner_changes_or_withdraws_an_entry(client: Client, toke
         "entry": {"__typename": "Cohort", "code": "c1", "status": "WITHDRAWN"},
         "errors": [],
     }
-    seen = (await run(client, "RoundEntries", {"id": round_id}, tokens.association))["node"]
-    assert seen["cohorts"] == []
+    seen = (await run(client, "RoundEntries", {"id": round_id}, tokens.association))["round"]
+    assert nodes(seen["cohorts"]) == []
 
 
 async def test_a_school_cannot_offer_a_program(client: Client, tokens: Tokens) -> None:
@@ -405,8 +414,194 @@ async def test_an_anonymous_caller_sees_no_round_and_posts_nothing(
     posted = await send(client, DOCUMENT, "PostCohort", {"input": {"roundId": round_id, **COHORT}})
 
     assert listed["rounds"]["edges"] == []
-    assert seen["node"] is None
+    assert seen["round"] is None
     assert [(e["field"], e["code"]) for e in posted["postCohort"]["errors"]] == [
         (None, "NOT_AUTHENTICATED")
     ]
     assert await count(session, Cohort) == 0
+
+
+# --- export and import ----------------------------------------------------------------------
+
+
+async def post_one_of_each(client: Client, tokens: Tokens, round_id: str) -> None:
+    for operation, entry, token in (
+        ("PostCohort", COHORT, tokens.school),
+        ("OfferProgram", PROGRAM, tokens.provider),
+        ("RequestInterns", REQUEST, tokens.enterprise),
+        ("CreateSubsidy", SUBSIDY, tokens.government),
+    ):
+        data = await run(client, operation, {"input": {"roundId": round_id, **entry}}, token)
+        (payload,) = data.values()
+        assert payload["errors"] == []
+
+
+async def test_the_association_exports_a_round_and_imports_the_document_as_a_new_round(
+    client: Client, world: World, tokens: Tokens
+) -> None:
+    # given: a round with one entry of each kind
+    round_id = await open_round(client, tokens)
+    await post_one_of_each(client, tokens, round_id)
+
+    # when
+    exported = (await run(client, "ExportRound", {"roundId": round_id}, tokens.association))[
+        "exportRound"
+    ]
+
+    # then: the ROUND_FORMAT document, parties named by their organization ids
+    assert exported["errors"] == []
+    document = exported["document"]
+    assert document["format"] == "talentmatch.round/1"
+    assert document["round"]["name"] == "安吉 2027 春季"
+    assert document["policy"]["max_programs_per_cohort"] == 1
+    assert [c["id"] for c in document["cohorts"]] == ["c1"]
+    assert document["cohorts"][0]["school"] == str(world.school.organization_id)
+    assert [(len(document[s]), s) for s in ("programs", "requests", "subsidies")] == [
+        (1, "programs"),
+        (1, "requests"),
+        (1, "subsidies"),
+    ]
+
+    # when: the document comes back as a new round
+    imported = (
+        await run(client, "ImportRound", {"input": {"document": document}}, tokens.association)
+    )["importRound"]
+
+    # then: a new open round holding the same entries, which exports to the same document
+    assert imported["errors"] == []
+    new_id = imported["round"]["id"]
+    assert new_id != round_id
+    assert imported["round"]["status"] == "OPEN"
+    assert imported["round"]["seasonStart"] == "2027-03-01"
+    again = (await run(client, "ExportRound", {"roundId": new_id}, tokens.association))[
+        "exportRound"
+    ]
+    assert {**again["document"], "round": None} == {**document, "round": None}
+
+
+async def test_import_names_every_bad_document_field_and_stores_nothing(
+    client: Client, tokens: Tokens, session: AsyncSession
+) -> None:
+    # given: an exported round with a bad cohort size and a bad policy
+    round_id = await open_round(client, tokens)
+    await post_one_of_each(client, tokens, round_id)
+    document = (await run(client, "ExportRound", {"roundId": round_id}, tokens.association))[
+        "exportRound"
+    ]["document"]
+    document["cohorts"][0]["size"] = 0
+    document["policy"]["max_programs_per_cohort"] = 0
+    rounds_before = await count(session, MatchingRound)
+
+    # when
+    data = await run(client, "ImportRound", {"input": {"document": document}}, tokens.association)
+
+    # then
+    payload = data["importRound"]
+    assert payload["round"] is None
+    assert [(e["field"], e["code"], e["message"]) for e in payload["errors"]] == [
+        ("document.cohorts[0].size", "INVALID_DOCUMENT", "must be >= 1, got 0 (entry id 'c1')"),
+        ("document.policy.max_programs_per_cohort", "INVALID_DOCUMENT", "must be >= 1, got 0"),
+    ]
+    assert await count(session, MatchingRound) == rounds_before
+
+
+async def test_a_party_cannot_export_a_round_nor_import_one(client: Client, tokens: Tokens) -> None:
+    round_id = await open_round(client, tokens)
+
+    exported = await run(client, "ExportRound", {"roundId": round_id}, tokens.school)
+    imported = await run(client, "ImportRound", {"input": {"document": {}}}, tokens.school)
+
+    assert exported["exportRound"] == {
+        "document": None,
+        "errors": [
+            {
+                "field": None,
+                "code": "NOT_ASSOCIATION",
+                "message": "only the round's industry association may do this",
+            }
+        ],
+    }
+    assert [e["code"] for e in imported["importRound"]["errors"]] == ["NOT_ASSOCIATION"]
+
+
+# --- lists paged in the database ------------------------------------------------------------
+
+
+async def test_rounds_filter_by_covering_region_and_page_with_cursors(
+    client: Client, tokens: Tokens
+) -> None:
+    # given: three rounds in Anji (newest last)
+    ids = [await open_round(client, tokens) for _ in range(3)]
+
+    # when: pages of two, newest first
+    first = (await run(client, "Rounds", {"first": 2}, tokens.school))["rounds"]
+    rest = (
+        await run(
+            client, "Rounds", {"first": 2, "after": first["pageInfo"]["endCursor"]}, tokens.school
+        )
+    )["rounds"]
+
+    # then
+    assert [edge["node"]["id"] for edge in first["edges"] + rest["edges"]] == ids[::-1]
+    assert (first["pageInfo"]["hasNextPage"], rest["pageInfo"]["hasNextPage"]) == (True, False)
+
+    # when / then: Zhejiang and Huzhou cover Anji; Hangzhou does not
+    for region, expected in (("330000", 3), ("330500", 3), (ANJI, 3), ("330100", 0)):
+        listed = await run(client, "Rounds", {"region": region}, tokens.school)
+        assert len(listed["rounds"]["edges"]) == expected, region
+
+
+async def test_entry_lists_filter_by_status_and_owner_and_page_from_either_end(
+    client: Client, world: World, tokens: Tokens
+) -> None:
+    # given: five cohorts of one school, the second withdrawn
+    round_id = await open_round(client, tokens)
+    cohort_ids = []
+    for i in range(5):
+        data = await run(
+            client,
+            "PostCohort",
+            {"input": {"roundId": round_id, **COHORT, "code": f"c{i}"}},
+            tokens.school,
+        )
+        cohort_ids.append(data["postCohort"]["cohort"]["id"])
+    await run(client, "WithdrawEntry", {"id": cohort_ids[1]}, tokens.school)
+    school = global_id("Organization", world.school.organization_id)
+
+    async def cohorts(**variables: Any) -> dict[str, Any]:
+        data = await run(client, "RoundEntries", {"id": round_id, **variables}, tokens.association)
+        cohorts: dict[str, Any] = data["round"]["cohorts"]
+        return cohorts
+
+    # when / then: active by default, withdrawn on request, both with null
+    assert codes(await cohorts()) == ["c0", "c2", "c3", "c4"]
+    assert codes(await cohorts(status="WITHDRAWN")) == ["c1"]
+    assert codes(await cohorts(status=None)) == ["c0", "c1", "c2", "c3", "c4"]
+    # by owner
+    assert codes(await cohorts(ownerId=school)) == ["c0", "c2", "c3", "c4"]
+    other = global_id("Organization", world.other_school.organization_id)
+    assert codes(await cohorts(ownerId=other)) == []
+    # a first page, and the next one from its end cursor
+    page = await cohorts(first=3)
+    assert (codes(page), page["pageInfo"]["hasNextPage"]) == (["c0", "c2", "c3"], True)
+    document = (OPERATIONS / "rounds.graphql").read_text("utf-8")
+    last_two = await send(
+        client,
+        document + LAST_COHORTS,
+        "LastCohorts",
+        {"id": round_id, "before": None},
+        tokens.association,
+    )
+    assert codes(last_two["round"]["cohorts"]) == ["c3", "c4"]
+
+
+LAST_COHORTS = """
+query LastCohorts($id: ID!, $before: String) {
+  round(id: $id) {
+    cohorts(last: 2, before: $before) {
+      edges { node { id ...EntryOwner } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}
+"""

@@ -21,6 +21,7 @@ from round_world import (
     error_of,
     make_world,
     org,
+    party,
     problems_of,
     spring_round,
 )
@@ -40,6 +41,7 @@ from talentmatch.platform.db import (
     Cohort,
     InternRequest,
     MatchingRound,
+    OrganizationKind,
     RoundStatus,
     SubsidyProgram,
     TrainingProgram,
@@ -296,6 +298,29 @@ async def test_import_naming_unknown_foreign_unverified_or_wrong_kind_organizati
     ]
     await session.commit()
     assert [await count(session, m) for m in (MatchingRound, Cohort, InternRequest)] == before
+
+
+async def test_import_admits_a_verified_funding_government_above_the_round_as_posting_does(
+    session: AsyncSession, world: World, round_: MatchingRound
+) -> None:
+    province = await party(session, "talent@zj.gov.cn", OrganizationKind.GOVERNMENT, "330000")
+    jiangsu = await party(session, "talent@js.gov.cn", OrganizationKind.GOVERNMENT, "320000")
+    document = await export_round(session, world.association, round_.id)
+    document["subsidies"][0]["government"] = org(province)
+    refused = copy.deepcopy(document)
+    refused["subsidies"][0]["government"] = org(jiangsu)
+
+    imported = await import_round(session, world.association, document)
+    with pytest.raises(Invalid) as info:
+        await import_round(session, world.association, refused)
+
+    assert imported.region == ANJI
+    assert problems_of(info.value) == [
+        (
+            "subsidies[0] (id 'g1').government",
+            f"names no verified government in the association's region ({org(jiangsu)!r})",
+        )
+    ]
 
 
 async def test_import_of_a_round_outside_the_association_region_is_invalid(

@@ -20,6 +20,7 @@ from round_world import (
     error_of,
     make_world,
     org,
+    party,
     problems_of,
     spring_round,
 )
@@ -29,6 +30,7 @@ from talentmatch.platform.db import (
     EntryStatus,
     InternRequest,
     MatchingRound,
+    OrganizationKind,
     RoundStatus,
     SubsidyProgram,
     TrainingProgram,
@@ -403,6 +405,54 @@ async def test_school_not_verified_for_the_round_region_cannot_post(
     )
     await session.commit()
     assert await count(session, Cohort) == 0
+
+
+async def test_verified_provincial_government_above_the_association_posts_a_subsidy(
+    session: AsyncSession, round_: MatchingRound
+) -> None:
+    # The Huzhou association's Anji round, co-funded by the province above both.
+    province = await party(session, "talent@zj.gov.cn", OrganizationKind.GOVERNMENT, "330000")
+
+    subsidy = await post_entry(session, province, SUBSIDIES, round_.id, SUBSIDY, code="g-zj")
+    await session.commit()
+
+    assert (subsidy.organization_id, subsidy.code) == (province.organization_id, "g-zj")
+    assert await count(session, SubsidyProgram) == 1
+
+
+@pytest.mark.parametrize(
+    ("kind", "region", "verified"),
+    [
+        (OrganizationKind.GOVERNMENT, "330000", False),  # above the round, but not verified
+        (OrganizationKind.GOVERNMENT, HANGZHOU, True),  # another city of the province
+        (OrganizationKind.GOVERNMENT, "320000", True),  # another province
+        (OrganizationKind.ENTERPRISE, "330000", True),  # above the round, but not a funder
+    ],
+)
+async def test_party_above_or_beside_the_round_that_is_not_a_verified_funder_cannot_post(
+    session: AsyncSession,
+    round_: MatchingRound,
+    kind: OrganizationKind,
+    region: str,
+    verified: bool,
+) -> None:
+    entry_kind, fields = (
+        (SUBSIDIES, SUBSIDY) if kind is OrganizationKind.GOVERNMENT else (REQUESTS, REQUEST)
+    )
+    poster = await party(session, "office@elsewhere.cn", kind, region, verified=verified)
+
+    with pytest.raises(Forbidden) as info:
+        await post_entry(session, poster, entry_kind, round_.id, fields)
+
+    assert error_of(info.value) == (
+        Forbidden,
+        "NOT_VERIFIED",
+        "your organization must be verified by the round's association (or another covering "
+        "your region) before it posts into this round",
+        None,
+    )
+    await session.commit()
+    assert await count(session, entry_kind.model) == 0
 
 
 async def test_posting_into_a_closed_round_is_a_conflict(

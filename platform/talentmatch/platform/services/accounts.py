@@ -1,5 +1,6 @@
 """Accounts: signing up an organization with its first user, logging in and out, bearer tokens,
-and an association verifying the organizations of its region.
+and an association verifying the organizations of its region and the governments above it that
+fund its rounds.
 
 Services work inside the caller's session and only flush; the caller commits (or, after a
 DomainError, rolls back) the unit of work.
@@ -14,10 +15,11 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 from functools import cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload
@@ -33,8 +35,11 @@ __all__ = [
     "authenticate",
     "log_in",
     "log_out",
+    "organizations_query",
     "sign_up",
     "verify_organization",
+    "within_reach",
+    "within_region",
 ]
 
 MIN_PASSWORD_LENGTH = 10
@@ -157,9 +162,11 @@ async def verify_organization(
 ) -> Organization:
     """Mark an organization verified, so that it may post into the association's rounds.
 
-    Only an admin of an association may verify, and only organizations whose region the
-    association's region covers; any other organization is reported as not found, so that an
-    association cannot probe for organizations outside its region. Verifying again changes
+    Only an admin of an association may verify, and only organizations it works with
+    (``within_reach``): those inside its region, and governments whose region contains its
+    region, which fund its rounds from above (a county association verifies its city and
+    provincial funders). Any other organization is reported as not found, so that an
+    association cannot probe for organizations outside its reach. Verifying again changes
     nothing.
     """
     association = await session.get(Organization, admin_user.organization_id)
@@ -172,7 +179,7 @@ async def verify_organization(
             ErrorCode.NOT_ADMIN, "only an admin of the association verifies organizations"
         )
     target = await session.get(Organization, organization_id)
-    if target is None or not covers(association.region, target.region):
+    if target is None or not within_reach(target, association.region, association.region):
         raise NotFound(ErrorCode.NOT_FOUND, "no such organization", "organization_id")
     if target.id == association.id:
         raise Forbidden(
@@ -186,6 +193,70 @@ async def verify_organization(
         target.verified_at = now if now is not None else utcnow()
         await session.flush()
     return target
+
+
+def within_reach(organization: Organization, association_region: str, region: str) -> bool:
+    """Whether an association of ``association_region`` works with ``organization`` for
+    ``region`` (the association's own region when it verifies, a round's region when a party
+    posts into it): every organization inside the association's region, and a government whose
+    region contains ``region`` when ``region`` is the association's to work for. A county's
+    matching round is funded by the county, the city above it and the province, so those
+    governments take part although they sit above the association; any other party above it
+    (an enterprise, a school) does not."""
+    return covers(association_region, organization.region) or (
+        organization.kind is OrganizationKind.GOVERNMENT
+        and covers(organization.region, region)
+        and covers(association_region, region)
+    )
+
+
+def within_region(column: Any, region: str, field: str = "region") -> Any:
+    """SQL for "``column`` lies inside ``region``": the engine's ``covers(region, column)``
+    (ROUND_FORMAT.md, region cover) as a prefix match, so that an index on the column serves
+    it. Invalid names ``field`` when ``region`` is not a GB/T 2260 code."""
+    if not isinstance(region, str) or not _REGION.fullmatch(region):
+        raise Invalid(
+            ErrorCode.INVALID_REGION,
+            f"must be a 6-digit GB/T 2260 region code such as 330523, got {region!r}",
+            field,
+        )
+    prefix = region
+    while prefix.endswith("00"):
+        prefix = prefix[:-2]
+    # Digits only (checked above), so the prefix holds no LIKE wildcard.
+    return column.startswith(prefix)
+
+
+def organizations_query(
+    user: User | None,
+    *,
+    kind: OrganizationKind | None = None,
+    region: str | None = None,
+    verified: bool | None = None,
+    name_contains: str | None = None,
+) -> Select[Organization] | None:
+    """The organizations a caller may list, filtered; None for an anonymous caller, who may
+    see none. Every signed-in party sees every organization (parties meet in rounds); the
+    query is unordered, the caller pages it. ``region`` keeps the organizations inside it;
+    ``name_contains`` matches the Chinese or the English name, ignoring case."""
+    if user is None:
+        return None
+    query = select(Organization)
+    if kind is not None:
+        query = query.where(Organization.kind == kind)
+    if region is not None:
+        query = query.where(within_region(Organization.region, region))
+    if verified is not None:
+        query = query.where(Organization.verified == verified)
+    term = name_contains.strip() if name_contains is not None else ""
+    if term:
+        query = query.where(
+            or_(
+                Organization.name_zh.icontains(term, autoescape=True),
+                Organization.name_en.icontains(term, autoescape=True),
+            )
+        )
+    return query
 
 
 # --- rules and helpers ---------------------------------------------------------------------

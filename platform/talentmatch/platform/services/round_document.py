@@ -34,6 +34,7 @@ from talentmatch.platform.db import (
 )
 from talentmatch.platform.db.accounts import NAME_LENGTH
 from talentmatch.platform.errors import ErrorCode, FieldProblem, Forbidden, Invalid, NotFound
+from talentmatch.platform.services.accounts import within_reach
 from talentmatch.platform.services.rounds import (
     ENTRY_KINDS,
     by_code,
@@ -103,11 +104,11 @@ async def import_round(
     """Open a new round of the user's association holding the document's entries.
 
     The engine's reader validates the whole document first; then every party must name an
-    existing organization of the right kind, verified and within the association's region
-    (an organization that exists elsewhere is reported exactly like an unknown one), and every
-    preferred school a school. Any problem stores nothing: Invalid lists them all, each ``field``
-    being the engine's location (``cohorts[0] (id 'c1').size``). The season defaults to the
-    span of the entries' dates. The document's ``round.id`` is not kept; the round gets an id of
+    existing organization of the right kind, verified and within the association's reach as
+    for posting (an organization that exists elsewhere is reported exactly like an unknown one),
+    and every preferred school a school. Any problem stores nothing: Invalid lists them all,
+    each ``field`` being the engine's location (``cohorts[0] (id 'c1').size``). The season
+    defaults to the span of the entries' dates. The document's ``round.id`` is not kept; the round gets an id of
     its own, and its entries keep their ids as codes.
     """
     association = await session.get(Organization, user.organization_id)
@@ -201,7 +202,9 @@ async def _parties(
     session: AsyncSession, parsed: Round, association: Organization
 ) -> dict[str, Organization]:
     """The organizations the document's party fields name that the association may use:
-    verified and within its region, by their id as written in the document."""
+    verified and within its reach for the document's round region (``within_reach``: inside
+    its region, or a government above that funds the round), by their id as written in the
+    document."""
     named = {
         getattr(entry, kind.party_field)
         for kind in ENTRY_KINDS
@@ -214,7 +217,8 @@ async def _parties(
     usable = {
         organization.id: organization
         for organization in found
-        if organization.verified and covers(association.region, organization.region)
+        if organization.verified
+        and within_reach(organization, association.region, parsed.info.region)
     }
     return {text: usable[i] for text, i in ids.items() if i in usable}
 

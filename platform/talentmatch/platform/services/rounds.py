@@ -1,11 +1,11 @@
 """Matching rounds and what the parties post into them.
 
 An association opens a round for a region its own region covers; verified schools post cohorts,
-training providers offer programs, enterprises request interns and governments create subsidy
-programs into it while it is OPEN; the round's association closes it. Every entry holds the
-fields of its ROUND_FORMAT.md entry under the same (snake_case) names, and is validated by the
-matching engine's own document reader, so that the service and ``talentmatch solve`` accept and
-reject exactly the same values with the same messages.
+training providers offer programs, enterprises request interns and governments (of the region or
+above it) create subsidy programs into it while it is OPEN; the round's association closes it.
+Every entry holds the fields of its ROUND_FORMAT.md entry under the same (snake_case) names, and
+is validated by the matching engine's own document reader, so that the service and
+``talentmatch solve`` accept and reject exactly the same values with the same messages.
 
 Who sees what: rounds are public to every signed-in party (they must find a round to post into
 it). An entry is seen by its owner and by the round's association, and changed only by its
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from talentmatch.matching.compat import covers
@@ -58,6 +58,7 @@ from talentmatch.platform.errors import (
     Invalid,
     NotFound,
 )
+from talentmatch.platform.services.accounts import within_reach, within_region
 
 __all__ = [
     "COHORTS",
@@ -69,6 +70,7 @@ __all__ = [
     "by_code",
     "check_policy",
     "close_round",
+    "entries_query",
     "entry_columns",
     "entry_document",
     "get_entry",
@@ -78,6 +80,7 @@ __all__ = [
     "open_round",
     "post_entry",
     "require_round_association",
+    "rounds_query",
     "update_entry",
     "withdraw_entry",
 ]
@@ -205,6 +208,21 @@ async def list_rounds(
     return list(await session.scalars(query))
 
 
+def rounds_query(
+    user: User | None, *, status: RoundStatus | None = None, region: str | None = None
+) -> Select[MatchingRound] | None:
+    """The rounds a caller may list (unordered; the caller pages them), or None for an
+    anonymous caller. ``region`` keeps the rounds whose region lies inside it."""
+    if user is None:
+        return None
+    query = select(MatchingRound)
+    if status is not None:
+        query = query.where(MatchingRound.status == status)
+    if region is not None:
+        query = query.where(within_region(MatchingRound.region, region))
+    return query
+
+
 async def close_round(session: AsyncSession, user: User, round_id: uuid.UUID) -> MatchingRound:
     """Freeze the round's entries so that matching can run; only its association closes it."""
     round_ = await _round(session, round_id)
@@ -258,6 +276,10 @@ async def post_entry(
 ) -> E:
     """Post an entry of ``kind`` into an open round for the user's organization.
 
+    The organization must be verified and within the reach of the round's association
+    (``within_reach``): inside the association's region, or a government whose region contains
+    the round's region (the city and the province co-fund a county's round).
+
     ``fields`` holds the entry's ROUND_FORMAT fields except ``id`` and the party (dates as
     ``date`` or ISO text, lists as lists); absent optional fields take the format's defaults.
     ``code`` is the entry's id in round documents, unique among the round's entries of its kind;
@@ -269,7 +291,7 @@ async def post_entry(
     if (
         not organization.verified
         or association is None
-        or not covers(association.region, organization.region)
+        or not within_reach(organization, association.region, round_.region)
     ):
         raise Forbidden(
             ErrorCode.NOT_VERIFIED,
@@ -379,6 +401,31 @@ async def list_entries(
     if not include_withdrawn:
         query = query.where(kind.model.status == EntryStatus.ACTIVE)
     return by_code(await session.scalars(query))
+
+
+def entries_query(
+    user: User | None,
+    kind: EntryKind[E],
+    round_id: uuid.UUID,
+    association_id: uuid.UUID,
+    *,
+    status: EntryStatus | None = EntryStatus.ACTIVE,
+    owner_id: uuid.UUID | None = None,
+) -> Select[E] | None:
+    """The entries of ``kind`` the user may see in the round ``round_id`` run by
+    ``association_id`` (unordered; the caller pages them): all for the round's association, the
+    organization's own for anyone else, none for an anonymous caller (None). ``status`` None
+    keeps both active and withdrawn entries."""
+    if user is None:
+        return None
+    query = select(kind.model).where(kind.model.round_id == round_id)
+    if association_id != user.organization_id:
+        query = query.where(kind.model.organization_id == user.organization_id)
+    if status is not None:
+        query = query.where(kind.model.status == status)
+    if owner_id is not None:
+        query = query.where(kind.model.organization_id == owner_id)
+    return query
 
 
 def by_code(rows: Iterable[E]) -> list[E]:

@@ -5,15 +5,17 @@ Each returns a payload with the changed object and ``errors``; a refused input c
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 from typing import Annotated
 
 import strawberry
-from strawberry import relay
 from talentmatch.platform.db import OrganizationKind, utcnow
 from talentmatch.platform.errors import ErrorCode, Forbidden, NotFound
-from talentmatch.platform.graphql.accounts.types import OrganizationNode, UserNode, parse_uuid
+from talentmatch.platform.graphql.accounts.types import (
+    OrganizationNode,
+    UserNode,
+    organization_key,
+)
 from talentmatch.platform.graphql.context import Context
 from talentmatch.platform.graphql.errors import UserError, unit_of_work
 from talentmatch.platform.services import accounts
@@ -144,8 +146,8 @@ class AccountMutations:
         return LogOutPayload(user=UserNode.from_model(user), errors=[])
 
     @strawberry.mutation(
-        description="Verify an organization (认证机构) of the region; for admins of an industry "
-        "association."
+        description="Verify an organization (认证机构) of the region, or a government above it "
+        "that funds its rounds (city, province); for admins of an industry association."
     )
     async def verify_organization(
         self,
@@ -159,7 +161,7 @@ class AccountMutations:
         async with unit_of_work(session, VERIFY_FIELDS) as work:
             if admin is None:
                 raise Forbidden(ErrorCode.NOT_AUTHENTICATED, "log in first")
-            key = _organization_key(organization_id)
+            key = organization_key(organization_id)
             if key is None:
                 raise NotFound(ErrorCode.NOT_FOUND, "no such organization", "organization_id")
             organization = await accounts.verify_organization(session, admin, key)
@@ -168,13 +170,3 @@ class AccountMutations:
         return VerifyOrganizationPayload(
             organization=OrganizationNode.from_model(organization), errors=[]
         )
-
-
-def _organization_key(global_id: str) -> uuid.UUID | None:
-    try:
-        decoded = relay.GlobalID.from_id(global_id)
-    except relay.GlobalIDValueError:
-        return None
-    if decoded.type_name != "Organization":
-        return None
-    return parse_uuid(decoded.node_id)

@@ -22,6 +22,7 @@ __all__ = [
     "UserNode",
     "can_see_organization",
     "can_see_user",
+    "organization_key",
     "parse_uuid",
 ]
 
@@ -49,6 +50,17 @@ def parse_uuid(value: str) -> uuid.UUID | None:
         return None
 
 
+def organization_key(global_id: str) -> uuid.UUID | None:
+    """The key inside an Organization's global ID; None for anything else."""
+    try:
+        decoded = relay.GlobalID.from_id(global_id)
+    except relay.GlobalIDValueError:
+        return None
+    if decoded.type_name != "Organization":
+        return None
+    return parse_uuid(decoded.node_id)
+
+
 def can_see_organization(viewer: User | None, organization: Organization) -> bool:
     return viewer is not None
 
@@ -74,8 +86,9 @@ class OrganizationNode(ScopedNode):
         description="Region (所在地区) as a 6-digit GB/T 2260 code, e.g. 330523 for Anji."
     )
     verified: bool = strawberry.field(
-        description="Verified (已认证) by the industry association of its region; only verified "
-        "organizations post into that association's rounds."
+        description="Verified (已认证) by the industry association of its region (a government "
+        "also by one below it whose rounds it funds); only verified organizations post into "
+        "that association's rounds."
     )
     verified_at: datetime | None = strawberry.field(
         description="When it was verified (认证时间), in UTC."

@@ -1,4 +1,4 @@
-"""Mutations of rounds: open and close a round; post and withdraw entries.
+"""Mutations of rounds: open, import and close a round; post, change and withdraw entries.
 
 Each returns a payload with the changed object and ``errors``; a refused input changes nothing.
 The business rules are the service's (``services.rounds``); entry inputs carry the ROUND_FORMAT
@@ -7,6 +7,7 @@ field names in camelCase, and user errors name those input fields.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Mapping
 from datetime import date
@@ -16,7 +17,7 @@ import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 from talentmatch.platform.db import User
-from talentmatch.platform.errors import ErrorCode, Forbidden, NotFound
+from talentmatch.platform.errors import ErrorCode, FieldProblem, Forbidden, Invalid, NotFound
 from talentmatch.platform.graphql.accounts.types import parse_uuid
 from talentmatch.platform.graphql.context import Context
 from talentmatch.platform.graphql.errors import UserError, unit_of_work
@@ -29,7 +30,7 @@ from talentmatch.platform.graphql.rounds.types import (
     TrainingProgramNode,
     entry_node,
 )
-from talentmatch.platform.services import rounds
+from talentmatch.platform.services import round_document, rounds
 from talentmatch.platform.services.rounds import EntryKind
 
 __all__ = ["RoundMutations"]
@@ -93,6 +94,52 @@ class OpenRoundInput:
         description="Matching policy (匹配规则), a ROUND_FORMAT.md policy object; omitted = "
         "the engine's defaults.",
     )
+
+
+@strawberry.input(
+    description="A round document (轮次文件, ROUND_FORMAT.md) to open as a new round of the "
+    "caller's association."
+)
+class ImportRoundInput:
+    document: JSON = strawberry.field(
+        description="The round document, as `exportRound` or `talentmatch generate` writes it. "
+        "Parties are organization ids; each must be verified and inside the association's "
+        "region, or be a government whose region contains the round's. `fixed` and `forbidden` "
+        "must be empty."
+    )
+    season_start: date | None = strawberry.field(
+        default=None,
+        description="Season start (开始日期); omitted = the earliest date of the entries.",
+    )
+    season_end: date | None = strawberry.field(
+        default=None, description="Season end (结束日期); omitted = the latest date of the entries."
+    )
+
+
+# An engine location such as ``cohorts[3] (id 'c1').size``: the entry's list index, its id, the
+# rest of the path.
+_LOCATION = re.compile(r"(?P<head>\w+\[\d+\]) \(id (?P<id>'(?:[^'\\]|\\.)*'|\"[^\"]*\")\)")
+
+
+_SEASON_FIELDS = {"season_start": "seasonStart", "season_end": "seasonEnd"}
+
+
+def _document_field(field: str | None) -> str:
+    """The input field of an engine location: ``document.cohorts[3].size`` for
+    ``cohorts[3] (id 'c1').size``; ``seasonStart``/``seasonEnd`` for the season."""
+    if field in _SEASON_FIELDS:
+        return _SEASON_FIELDS[field]
+    if not field:
+        return "document"
+    return "document." + _LOCATION.sub(r"\g<head>", field)
+
+
+def _document_problem(problem: FieldProblem) -> FieldProblem:
+    """A problem of an imported document, named by input field, the entry's id kept in the
+    message (the index alone is hard to find in a long document)."""
+    match = _LOCATION.search(problem.field or "")
+    message = problem.message if match is None else f"{problem.message} (entry id {match['id']})"
+    return FieldProblem(_document_field(problem.field), message)
 
 
 @strawberry.type
@@ -398,6 +445,36 @@ class RoundMutations:
                 # any JSON value: the service refuses what is not a policy object
                 policy=cast("Mapping[str, Any] | None", input.policy),
             )
+        if work.errors:
+            return RoundPayload(round=None, errors=work.errors)
+        return RoundPayload(round=RoundNode.from_model(row), errors=[])
+
+    @strawberry.mutation(
+        description="Import a round (导入轮次): open a new round of your association from a "
+        "round document; for industry associations. Any problem imports nothing, and every "
+        "problem is listed, its field naming the document's field (`document.cohorts[3].size`)."
+    )
+    async def import_round(
+        self, info: strawberry.Info[Context, None], input: ImportRoundInput
+    ) -> RoundPayload:
+        session = info.context.session
+        # Filled with the input fields the problems name, which are final as they are: document
+        # fields keep the document's snake_case.
+        as_named: dict[str, str] = {}
+        async with unit_of_work(session, as_named) as work:
+            user = _caller(info)
+            try:
+                row = await round_document.import_round(
+                    session,
+                    user,
+                    input.document,
+                    season_start=input.season_start,
+                    season_end=input.season_end,
+                )
+            except Invalid as error:
+                problems = [_document_problem(p) for p in error.problems]
+                as_named.update((p.field, p.field) for p in problems if p.field is not None)
+                raise Invalid.of(error.code, problems) from None
         if work.errors:
             return RoundPayload(round=None, errors=work.errors)
         return RoundPayload(round=RoundNode.from_model(row), errors=[])
