@@ -41,13 +41,17 @@ class RunWorld:
         return self.world.association
 
 
-async def closed_round(session: AsyncSession) -> RunWorld:
-    world = await make_world(session)
-    other_enterprise = await party(session, "hr@anji-chairs.com", OrganizationKind.ENTERPRISE)
+async def closed_round(session: AsyncSession, parties: RunWorld | None = None) -> RunWorld:
+    """The round above; with ``parties``, another such round of the same parties."""
+    if parties is None:
+        world = await make_world(session)
+        other_enterprise = await party(session, "hr@anji-chairs.com", OrganizationKind.ENTERPRISE)
+    else:
+        world, other_enterprise = parties.world, parties.other_enterprise
     round_ = await open_round(
         session,
         world.association,
-        name="安吉 2027 春季",
+        name="安吉 2027 春季" if parties is None else "安吉 2027 春季 (2)",
         region=ANJI,
         season_start=date(2027, 3, 1),
         season_end=date(2027, 8, 31),

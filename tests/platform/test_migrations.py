@@ -14,6 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 from talentmatch.platform.db import Base
+from talentmatch.platform.db.job_queue import QUEUE_PREFIX, is_model_object
 from talentmatch.platform.db.migrate import (
     MIGRATIONS,
     alembic_config,
@@ -41,9 +42,20 @@ async def _inspect(url: str) -> dict[str, Any]:
     """Tables, Alembic revision and differences from the models of the database at ``url``."""
 
     def read(connection: Connection) -> dict[str, Any]:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": is_model_object}
+        )
         return {
-            "tables": set(inspect(connection).get_table_names()),
+            "tables": {
+                name
+                for name in inspect(connection).get_table_names()
+                if not name.startswith(QUEUE_PREFIX)
+            },
+            "queue_tables": {
+                name
+                for name in inspect(connection).get_table_names()
+                if name.startswith(QUEUE_PREFIX)
+            },
             "revision": context.get_current_revision(),
             "diff": compare_metadata(context, Base.metadata),
         }
@@ -64,6 +76,20 @@ async def test_upgrade_creates_every_model_table_at_the_head_revision(database_u
     assert state["revision"] == head_revision()
 
 
+async def test_the_job_queue_tables_exist_on_postgresql_only(migrated_database: str) -> None:
+    queue_tables = (await _inspect(migrated_database))["queue_tables"]
+
+    if migrated_database.startswith("sqlite"):
+        assert queue_tables == set()
+    else:
+        assert queue_tables == {
+            "procrastinate_jobs",
+            "procrastinate_workers",
+            "procrastinate_events",
+            "procrastinate_periodic_defers",
+        }
+
+
 async def test_migrated_schema_has_no_difference_from_the_models(migrated_database: str) -> None:
     # compare_metadata is what `revision --autogenerate` runs: columns, types, nullability,
     # indexes, unique constraints and foreign keys.
@@ -79,6 +105,7 @@ async def test_downgrade_to_base_drops_every_table_and_upgrade_rebuilds_them(
     rebuilt = await _inspect(migrated_database)
 
     assert emptied["tables"] == {"alembic_version"}
+    assert emptied["queue_tables"] == set()
     assert emptied["revision"] is None
     assert rebuilt["diff"] == []
     assert rebuilt["revision"] == head_revision()

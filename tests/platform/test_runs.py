@@ -204,18 +204,93 @@ async def test_progress_is_recorded_only_while_the_run_is_running(
 ) -> None:
     run = await runs.start_run(session, w.association, w.round.id, SOLVER)
     await session.commit()
-    await runs.claim_run(session, run.id)
-    await runs.record_progress(session, run.id, runs.Progress(5, 8, 1.5))
-    running = await session.get(MatchRun, run.id, populate_existing=True)
+    claimed = await runs.claim_run(session, run.id)
+    assert claimed is not None
+    run_id, attempt = claimed.id, claimed.attempt
+    await runs.record_progress(session, run_id, attempt, runs.Progress(5, 8, 1.5))
+    running = await session.get(MatchRun, run_id, populate_existing=True)
     assert running is not None
     assert (running.incumbent_placed, running.bound_placed, running.gap) == (5, 8, 0.375)
 
-    run_id = run.id  # fail_run rolls the session back, which expires what it holds
     await runs.fail_run(session, run_id, "stopped")
-    await runs.record_progress(session, run_id, runs.Progress(6, 8, 2.0))
+    await runs.record_progress(session, run_id, attempt, runs.Progress(6, 8, 2.0))
     failed = await session.get(MatchRun, run_id, populate_existing=True)
     assert failed is not None
     assert failed.incumbent_placed == 5
+
+
+async def test_a_taken_over_attempt_stores_nothing_and_the_new_attempt_stores_once(
+    session: AsyncSession, sessions: async_sessionmaker[AsyncSession], w: RunWorld
+) -> None:
+    run = await runs.start_run(session, w.association, w.round.id, SOLVER)
+    await session.commit()
+    first = await runs.claim_run(session, run.id)
+    assert first is not None
+    run_id, first_attempt = first.id, first.attempt
+    # The first runner stops answering; a job queue hands the run to another runner.
+    assert await execute_run(sessions, run_id, workers=1, retry=True)
+    await session.commit()  # end this session's read, to see what the runner committed
+    retried = await session.get(MatchRun, run_id, populate_existing=True)
+    assert retried is not None
+    assert retried.solution is not None
+    solution = retried.solution
+
+    # The first runner comes back and tries to store its (equal) result: refused.
+    stored = await runs.finish_run(session, run_id, first_attempt, solution, 1.0)
+
+    after = await session.get(MatchRun, run_id, populate_existing=True)
+    assert after is not None
+    assert stored is False
+    assert (after.status, after.attempt) == (RunStatus.SUCCEEDED, first_attempt + 1)
+    assert sum(p.trainees for p in await placements_of(session, after)) == 7
+
+
+async def test_without_retry_a_running_run_is_not_claimed_again(
+    session: AsyncSession, w: RunWorld
+) -> None:
+    run = await runs.start_run(session, w.association, w.round.id, SOLVER)
+    await session.commit()
+    assert await runs.claim_run(session, run.id) is not None
+
+    assert await runs.claim_run(session, run.id) is None
+
+
+@pytest.mark.parametrize("claimed", [False, True])
+async def test_a_cancelled_run_ends_cancelled_and_its_solve_is_discarded(
+    session: AsyncSession, sessions: async_sessionmaker[AsyncSession], w: RunWorld, claimed: bool
+) -> None:
+    run = await runs.start_run(session, w.association, w.round.id, SOLVER)
+    await session.commit()
+    run_id = run.id
+    attempt = 0
+    if claimed:
+        running = await runs.claim_run(session, run_id)
+        assert running is not None
+        attempt = running.attempt
+
+    cancelled = await runs.cancel_run(session, w.association, run_id)
+    await session.commit()
+    solved = await execute_run(sessions, run_id, workers=1)
+    async with sessions() as runner_session:  # what a runner finishing late would do
+        late = await runs.finish_run(
+            runner_session, run_id, attempt, {"placements": [], "totals": {}}, 1.0
+        )
+
+    assert (cancelled.status, solved, late) == (RunStatus.CANCELLED, False, False)
+    again = await runs.start_run(session, w.association, w.round.id, SOLVER)
+    assert again.version == 2  # a cancelled run no longer holds the round
+
+
+async def test_a_finished_run_is_not_cancelled_and_another_party_cannot_cancel(
+    session: AsyncSession, sessions: async_sessionmaker[AsyncSession], w: RunWorld
+) -> None:
+    run = await solved_run(session, sessions, w)
+
+    with pytest.raises(Conflict) as finished:
+        await runs.cancel_run(session, w.association, run.id)
+    with pytest.raises(NotFound):
+        await runs.cancel_run(session, w.world.other_association, run.id)
+    assert finished.value.code.value == "RUN_FINISHED"
 
 
 # --- seeing runs and placements --------------------------------------------------------------

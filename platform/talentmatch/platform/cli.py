@@ -1,6 +1,6 @@
 """The service's sub-commands of ``talentmatch`` (entry-point group ``talentmatch.commands``).
 
-talentmatch serve [--host 127.0.0.1] [--port 8000]
+talentmatch serve [--host 127.0.0.1] [--port 8000] [--no-demo]
 talentmatch export-schema [-o schema/schema.graphql] [--check]
 """
 
@@ -17,11 +17,23 @@ DEFAULT_SCHEMA_PATH = Path("schema") / "schema.graphql"
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
-    """Add ``serve`` and ``export-schema`` to the ``talentmatch`` command."""
+    """Add ``serve``, ``worker`` and ``export-schema`` to the ``talentmatch`` command."""
     p = sub.add_parser("serve", help="run the GraphQL API (GraphiQL at /graphql)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument(
+        "--no-demo",
+        dest="demo",
+        action="store_false",
+        help="do not load the demo data into an empty database (production)",
+    )
     p.set_defaults(run=cmd_serve)
+
+    p = sub.add_parser(
+        "worker", help="solve queued matching runs (PostgreSQL job queue); any number may run"
+    )
+    p.add_argument("--name", help="the worker's name in the queue (default: generated)")
+    p.set_defaults(run=cmd_worker)
 
     p = sub.add_parser("export-schema", help="write the GraphQL schema (SDL) to a file")
     p.add_argument(
@@ -38,18 +50,48 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the API. At start, after migrating, an empty database gets the demo data (unless
+    ``--no-demo``), and the demo logins of the data directory are printed if there are any."""
     import uvicorn
     from talentmatch.platform.app import GRAPHQL_PATH, create_app
     from talentmatch.platform.settings import SettingsError, get_settings
 
     try:
-        app = create_app(get_settings())
+        app = create_app(get_settings(), demo=args.demo, demo_logins=True)
     except SettingsError as exc:
         print(f"talentmatch serve: {exc}", file=sys.stderr)
         return 2
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"TalentMatch GraphQL API, GraphiQL at http://{shown_host}:{args.port}{GRAPHQL_PATH}")
     uvicorn.run(app, host=args.host, port=args.port)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    """Serve the job queue until SIGINT or SIGTERM. Concurrency, CP-SAT workers and the
+    heartbeat come from TALENTMATCH_SOLVE_CONCURRENCY, _SOLVE_WORKERS and
+    _WORKER_HEARTBEAT_SECONDS."""
+    import asyncio
+    import logging
+
+    from talentmatch.platform.jobs.queue import run_worker
+    from talentmatch.platform.settings import QUEUE, SettingsError, get_settings
+
+    try:
+        settings = get_settings()
+    except SettingsError as exc:
+        print(f"talentmatch worker: {exc}", file=sys.stderr)
+        return 2
+    if settings.solver.runner != QUEUE:
+        print(
+            "talentmatch worker: the job queue needs PostgreSQL; set TALENTMATCH_DATABASE_URL "
+            "(with SQLite, `talentmatch serve` solves in its own process)",
+            file=sys.stderr,
+        )
+        return 2
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    print(f"TalentMatch worker: solving queued runs, {settings.solver.concurrency} at a time")
+    asyncio.run(run_worker(settings, worker_name=args.name))
     return 0
 
 

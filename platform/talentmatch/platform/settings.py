@@ -28,6 +28,8 @@ TOKEN_TTL_MINUTES = "TALENTMATCH_TOKEN_TTL_MINUTES"
 SOLVE_MAX_SECONDS = "TALENTMATCH_SOLVE_MAX_SECONDS"
 SOLVE_WORKERS = "TALENTMATCH_SOLVE_WORKERS"
 SOLVE_CONCURRENCY = "TALENTMATCH_SOLVE_CONCURRENCY"
+SOLVE_RUNNER = "TALENTMATCH_SOLVE_RUNNER"
+WORKER_HEARTBEAT_SECONDS = "TALENTMATCH_WORKER_HEARTBEAT_SECONDS"
 
 DEFAULT_DATA_DIR = ".talentmatch"
 DEFAULT_TOKEN_TTL_MINUTES = 720
@@ -39,6 +41,10 @@ DEFAULT_SOLVE_MAX_SECONDS = 300
 MAX_SOLVE_MAX_SECONDS = 24 * 3600
 MAX_SOLVE_WORKERS = 64
 MAX_SOLVE_CONCURRENCY = 64
+DEFAULT_WORKER_HEARTBEAT_SECONDS = 10
+MAX_WORKER_HEARTBEAT_SECONDS = 600
+#: Where solves run: in the service process, or through the PostgreSQL job queue to workers.
+EMBEDDED, QUEUE = "embedded", "queue"
 
 # The service is async end to end, so every URL is mapped to the async driver of its database.
 _ASYNC_DRIVERS = {
@@ -77,8 +83,14 @@ class SolverSettings:
     max_seconds: int = DEFAULT_SOLVE_MAX_SECONDS
     #: CP-SAT workers per solve. One is reproducible; more use more cores per solve.
     workers: int = 1
-    #: Solves the service process runs at the same time; further runs wait QUEUED.
+    #: Solves one process (the service's embedded runner, or a worker) runs at the same time;
+    #: further runs wait QUEUED.
     concurrency: int = 1
+    #: ``embedded`` (the default on SQLite) or ``queue`` (the default on PostgreSQL).
+    runner: str = EMBEDDED
+    #: How often a queue worker says it is alive; a worker silent for three times as long is
+    #: taken for dead and its solve is given to another worker.
+    heartbeat_seconds: int = DEFAULT_WORKER_HEARTBEAT_SECONDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +105,10 @@ class Settings:
         """Read settings from ``env``; creates the data directory (and the local secret key file)
         only when a default needs them."""
         data_dir = Path(env.get(DATA_DIR) or DEFAULT_DATA_DIR).expanduser().absolute()
+        database = DatabaseSettings(url=_database_url(env.get(DATABASE_URL), data_dir))
         return cls(
             data_dir=data_dir,
-            database=DatabaseSettings(url=_database_url(env.get(DATABASE_URL), data_dir)),
+            database=database,
             security=SecuritySettings(
                 secret_key=_secret_key(env.get(SECRET_KEY), data_dir),
                 token_ttl=timedelta(minutes=_token_ttl_minutes(env.get(TOKEN_TTL_MINUTES))),
@@ -117,6 +130,14 @@ class Settings:
                     1,
                     MAX_SOLVE_CONCURRENCY,
                     "solves",
+                ),
+                runner=_runner(env.get(SOLVE_RUNNER), database),
+                heartbeat_seconds=_whole_number(
+                    env.get(WORKER_HEARTBEAT_SECONDS),
+                    WORKER_HEARTBEAT_SECONDS,
+                    DEFAULT_WORKER_HEARTBEAT_SECONDS,
+                    MAX_WORKER_HEARTBEAT_SECONDS,
+                    "seconds",
                 ),
             ),
         )
@@ -207,6 +228,19 @@ def _token_ttl_minutes(value: str | None) -> int:
             f"{MAX_TOKEN_TTL_MINUTES}, got {value!r}"
         )
     return minutes
+
+
+def _runner(value: str | None, database: DatabaseSettings) -> str:
+    if value is None or not value.strip():
+        return EMBEDDED if database.is_sqlite else QUEUE
+    runner = value.strip().lower()
+    if runner not in (EMBEDDED, QUEUE):
+        raise SettingsError(f"{SOLVE_RUNNER} must be {EMBEDDED} or {QUEUE}, got {value!r}")
+    if runner == QUEUE and database.is_sqlite:
+        raise SettingsError(
+            f"{SOLVE_RUNNER}={QUEUE} needs PostgreSQL ({DATABASE_URL}); the job queue lives there"
+        )
+    return runner
 
 
 def _whole_number(value: str | None, variable: str, default: int, maximum: int, unit: str) -> int:

@@ -1,7 +1,10 @@
 """The Litestar application: GraphQL at ``/graphql`` (GraphiQL in a browser) and health checks.
 
 On start it creates the database engine and, unless told otherwise, brings the database to the
-newest migration; on shutdown it disposes of the engine. ``TALENTMATCH_MIGRATE_ON_START``: ``1``
+newest migration, then starts its solve runner: the embedded one (which takes up runs left
+unfinished) or, with ``TALENTMATCH_SOLVE_RUNNER=queue`` (the default on PostgreSQL), the job
+queue that ``talentmatch worker`` processes serve. On shutdown it waits for embedded solves in
+progress and disposes of the engine. ``TALENTMATCH_MIGRATE_ON_START``: ``1``
 always migrates, ``0`` never; unset, only the embedded SQLite database is migrated, since with
 PostgreSQL several replicas start together and migrating is a deployment step of its own
 (``python -m talentmatch.platform.db.migrate upgrade``).
@@ -17,12 +20,15 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.datastructures import State
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.litestar import make_graphql_controller
 from talentmatch.platform.app.health import live, ready
 from talentmatch.platform.db.migrate import upgrade_database
 from talentmatch.platform.db.session import create_engine, create_session_factory
 from talentmatch.platform.graphql import context_getter, schema
-from talentmatch.platform.settings import Settings, SettingsError, get_settings
+from talentmatch.platform.jobs import EmbeddedRunner
+from talentmatch.platform.jobs.queue import QueueRunner
+from talentmatch.platform.settings import QUEUE, Settings, SettingsError, get_settings
 
 __all__ = ["GRAPHQL_PATH", "MIGRATE_ON_START", "create_app", "migrate_on_start"]
 
@@ -41,10 +47,18 @@ def migrate_on_start(settings: Settings, value: str | None) -> bool:
     raise SettingsError(f"{MIGRATE_ON_START} must be 0 or 1, got {value!r}")
 
 
-def create_app(settings: Settings | None = None, *, migrate: bool | None = None) -> Litestar:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    migrate: bool | None = None,
+    demo: bool = False,
+    demo_logins: bool = False,
+) -> Litestar:
     """A new application for ``settings`` (default: ``get_settings()``, from the environment).
 
-    ``migrate`` overrides ``TALENTMATCH_MIGRATE_ON_START``.
+    ``migrate`` overrides ``TALENTMATCH_MIGRATE_ON_START``. ``demo`` loads the demo data at
+    start (after migrating) when the database holds no organization; ``demo_logins`` prints the
+    demo logins of the data directory's ``demo-logins.txt`` at start.
     """
     settings = settings if settings is not None else get_settings()
     if migrate is None:
@@ -58,9 +72,19 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         engine = create_engine(settings.database.url)
         app.state.engine = engine
         app.state.session_factory = create_session_factory(engine)
+        if demo or demo_logins:
+            await _start_demo(app.state.session_factory, settings, load=demo)
+        runner: EmbeddedRunner | QueueRunner = (
+            QueueRunner(settings.database.url)
+            if settings.solver.runner == QUEUE
+            else EmbeddedRunner(app.state.session_factory, settings.solver)
+        )
+        app.state.runner = runner
         try:
+            await runner.start()
             yield
         finally:
+            await runner.stop()
             await engine.dispose()
 
     graphql = make_graphql_controller(
@@ -74,3 +98,27 @@ def create_app(settings: Settings | None = None, *, migrate: bool | None = None)
         lifespan=[database],
         state=State({"settings": settings}),
     )
+
+
+async def _start_demo(
+    session_factory: async_sessionmaker[AsyncSession], settings: Settings, *, load: bool
+) -> None:
+    """Load the demo into an empty database if ``load``, and print the demo logins."""
+    # Imported here: only ``talentmatch serve`` needs the demo tables.
+    from talentmatch.platform.demo import LOGINS_FILE, ensure_demo, format_logins
+
+    def loading() -> None:
+        print(
+            "The database is empty: loading the demo data (82 sign-ups with slow password "
+            "hashing: up to a minute) ...",
+            flush=True,
+        )
+
+    started = await ensure_demo(session_factory, settings.data_dir, load=load, on_loading=loading)
+    # Printed, not logged: the people who need these read the console, whatever the log level.
+    if started.loaded:
+        print("Demo data loaded: a round open for the 2027 spring season.", flush=True)
+    if started.note:
+        print(f"Demo: {started.note}", flush=True)
+    if started.logins:
+        print(format_logins(started.logins, settings.data_dir / LOGINS_FILE), flush=True)

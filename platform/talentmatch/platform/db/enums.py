@@ -31,6 +31,7 @@ class RunStatus(StrEnum):
     RUNNING = "RUNNING"
     SUCCEEDED = "SUCCEEDED"
     FAILED = "FAILED"
+    CANCELLED = "CANCELLED"  # by the association; a solve still going on is discarded
 
 
 class PlacementResponse(StrEnum):

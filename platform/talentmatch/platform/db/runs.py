@@ -51,6 +51,9 @@ class MatchRun(Record):
     error: Mapped[str | None] = mapped_column(sa.Text)  # why a FAILED run failed
     # The solver's time limit for this run, in seconds.
     time_limit_seconds: Mapped[float]
+    # How many times a runner has claimed the run: 1 normally, more after a runner died and the
+    # run was taken up again. A runner stores its result only if the run is still its attempt.
+    attempt: Mapped[int] = mapped_column(default=0, server_default="0")
     # A re-match names the published run whose responses it keeps (accepted) and avoids
     # (declined); a first run has none.
     rematch_of_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("match_runs.id"))
@@ -62,7 +65,7 @@ class MatchRun(Record):
 
     @property
     def finished(self) -> bool:
-        return self.status in (RunStatus.SUCCEEDED, RunStatus.FAILED)
+        return self.status not in (RunStatus.QUEUED, RunStatus.RUNNING)
 
 
 class Placement(Record):
@@ -97,9 +100,7 @@ class Placement(Record):
         enum_type(PlacementResponse, "enterprise_response"), default=PlacementResponse.PENDING
     )
     enterprise_reason: Mapped[str | None] = mapped_column(sa.Text)
-    enterprise_responded_by_id: Mapped[uuid.UUID | None] = mapped_column(
-        sa.ForeignKey("users.id")
-    )
+    enterprise_responded_by_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("users.id"))
     enterprise_responded_at: Mapped[datetime | None]
 
     run: Mapped[MatchRun] = relationship()

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.litestar import BaseContext
 from talentmatch.platform.db import User, utcnow
 from talentmatch.platform.graphql.dataloaders import Loaders
+from talentmatch.platform.jobs.runner import SolveRunner
 from talentmatch.platform.services.accounts import authenticate
 from talentmatch.platform.settings import Settings
 
@@ -22,12 +23,16 @@ __all__ = ["Context", "Loaders", "bearer_token", "context_getter"]
 
 class Context(BaseContext, kw_only=True):
     session: AsyncSession
+    #: For work that outlives one statement's turn on ``session``: a subscription's polls.
+    sessions: async_sessionmaker[AsyncSession]
     settings: Settings
     loaders: Loaders
     #: The bearer token the request carried, if any (whether or not it is still valid).
     token: str | None
     #: The user the token belongs to (organization loaded), or None for an anonymous caller.
     user: User | None
+    #: Where runMatching and rematch hand their new runs.
+    runner: SolveRunner
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -51,8 +56,10 @@ async def context_getter(headers: Headers, state: State) -> AsyncIterator[Contex
         user = await authenticate(session, token, utcnow()) if token else None
         yield Context(
             session=session,
+            sessions=sessions,
             settings=settings,
             loaders=Loaders.for_session(session),
             token=token,
             user=user,
+            runner=state.runner,
         )

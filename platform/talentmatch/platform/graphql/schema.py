@@ -28,8 +28,14 @@ from talentmatch.platform.graphql.rounds import (
     SubsidyNode,
     TrainingProgramNode,
 )
+from talentmatch.platform.graphql.runs import (
+    PlacementNode,
+    RunMutations,
+    RunNode,
+    RunSubscriptions,
+)
 
-__all__ = ["NODE_TYPES", "Mutation", "Query", "schema", "sdl"]
+__all__ = ["NODE_TYPES", "Mutation", "Query", "Subscription", "schema", "sdl"]
 
 #: The types ``node(id:)`` resolves, by GraphQL type name (the name inside a global ID).
 NODE_TYPES: dict[
@@ -40,7 +46,9 @@ NODE_TYPES: dict[
     | type[CohortNode]
     | type[TrainingProgramNode]
     | type[InternRequestNode]
-    | type[SubsidyNode],
+    | type[SubsidyNode]
+    | type[RunNode]
+    | type[PlacementNode],
 ] = {
     "Organization": OrganizationNode,
     "User": UserNode,
@@ -49,6 +57,8 @@ NODE_TYPES: dict[
     "TrainingProgram": TrainingProgramNode,
     "InternRequest": InternRequestNode,
     "Subsidy": SubsidyNode,
+    "Run": RunNode,
+    "Placement": PlacementNode,
 }
 
 
@@ -74,13 +84,19 @@ class Query(AccountQueries, RoundQueries):
 
 
 @strawberry.type(description="Changing (操作). Each returns a payload with `errors`.")
-class Mutation(AccountMutations, RoundMutations):
+class Mutation(AccountMutations, RoundMutations, RunMutations):
+    pass
+
+
+@strawberry.type(description="Following (订阅), over a WebSocket (graphql-transport-ws).")
+class Subscription(RunSubscriptions):
     pass
 
 
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     types=list(NODE_TYPES.values()),
     extensions=[mask_unexpected_errors],
 )

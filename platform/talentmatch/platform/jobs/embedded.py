@@ -43,14 +43,23 @@ class EmbeddedRunner:
         self._tasks: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
-        async with self._sessions() as session:
-            waiting = await unfinished_runs(session)
+        try:
+            async with self._sessions() as session:
+                waiting = await unfinished_runs(session)
+        except Exception:
+            # The service still starts (its readiness check reports the database); the runs
+            # wait for the next start.
+            logger.exception("could not look for unfinished runs")
+            return
         if waiting:
             logger.info("taking up %d unfinished run(s)", len(waiting))
         for run_id in waiting:
             await self.submit(run_id)
 
-    async def submit(self, run_id: uuid.UUID) -> None:
+    async def submit(self, run_id: uuid.UUID, round_id: uuid.UUID | None = None) -> None:
+        """Solve ``run_id`` in the background (one round's runs never overlap anyway: the
+        database holds one unfinished run per round)."""
+        del round_id
         task = asyncio.create_task(self._run(run_id), name=f"solve {run_id}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)

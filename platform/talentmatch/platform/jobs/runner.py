@@ -32,7 +32,7 @@ PROGRESS_INTERVAL_SECONDS = 0.5
 class SolveRunner(Protocol):
     """Takes a committed QUEUED run and sees that it is solved."""
 
-    async def submit(self, run_id: uuid.UUID) -> None: ...
+    async def submit(self, run_id: uuid.UUID, round_id: uuid.UUID) -> None: ...
 
 
 async def execute_run(
@@ -42,8 +42,10 @@ async def execute_run(
     workers: int,
     executor: Executor | None = None,
     progress_interval: float = PROGRESS_INTERVAL_SECONDS,
+    retry: bool = False,
 ) -> bool:
-    """Solve run ``run_id`` if it is still QUEUED; False when another runner had it.
+    """Solve run ``run_id`` if it is still QUEUED (or, with ``retry``, RUNNING under a runner
+    that died); False when there was nothing to do.
 
     The solver runs in ``executor`` (a thread: CP-SAT releases the GIL while it searches), so
     the event loop keeps serving requests. Progress reaches the loop thread-safely and is
@@ -51,17 +53,19 @@ async def execute_run(
     transaction; any failure marks the run FAILED with the reason and stores nothing else.
     """
     async with sessions() as session:
-        run = await claim_run(session, run_id)
+        run = await claim_run(session, run_id, retry=retry)
         if run is None:
             return False
-        document, limit = run.round_document, run.time_limit_seconds
+        document, limit, attempt = run.round_document, run.time_limit_seconds, run.attempt
     loop = asyncio.get_running_loop()
     latest: list[Progress] = []  # the newest report not yet written, if any
 
     def on_progress(progress: Progress) -> None:  # called in the solver's thread
         loop.call_soon_threadsafe(_replace, latest, progress)
 
-    writer = asyncio.create_task(_write_progress(sessions, run_id, latest, progress_interval))
+    writer = asyncio.create_task(
+        _write_progress(sessions, run_id, attempt, latest, progress_interval)
+    )
     started = time.monotonic()
     try:
         solution = await loop.run_in_executor(
@@ -72,12 +76,16 @@ async def execute_run(
         )
         writer.cancel()
         async with sessions() as session:
-            await finish_run(session, run_id, solution, time.monotonic() - started)
+            stored = await finish_run(
+                session, run_id, attempt, solution, time.monotonic() - started
+            )
+        if not stored:
+            logger.info("run %s attempt %d was cancelled or taken over", run_id, attempt)
     except Exception as error:  # the run records why; the service carries on
         writer.cancel()
         logger.exception("run %s failed", run_id)
         async with sessions() as session:
-            await fail_run(session, run_id, f"{type(error).__name__}: {error}"[:2000])
+            await fail_run(session, run_id, f"{type(error).__name__}: {error}"[:2000], attempt)
     return True
 
 
@@ -88,6 +96,7 @@ def _replace(latest: list[Progress], progress: Progress) -> None:
 async def _write_progress(
     sessions: async_sessionmaker[AsyncSession],
     run_id: uuid.UUID,
+    attempt: int,
     latest: list[Progress],
     interval: float,
 ) -> None:
@@ -97,6 +106,6 @@ async def _write_progress(
             progress = latest.pop()
             try:
                 async with sessions() as session:
-                    await record_progress(session, run_id, progress)
+                    await record_progress(session, run_id, attempt, progress)
             except Exception:  # progress is a courtesy; a busy database must not fail the run
                 logger.warning("could not record progress of run %s", run_id, exc_info=True)

@@ -55,6 +55,7 @@ from talentmatch.platform.settings import SolverSettings
 __all__ = [
     "PlacementView",
     "Progress",
+    "cancel_run",
     "claim_run",
     "fail_run",
     "finish_run",
@@ -234,13 +235,30 @@ async def _new_run(
 # --- a runner's side: claim, progress, finish ------------------------------------------------
 
 
-async def claim_run(session: AsyncSession, run_id: uuid.UUID) -> MatchRun | None:
-    """Move a QUEUED run to RUNNING and return it, or None when it is not QUEUED (another
-    runner has it, or it has finished). Commits: the claim must be visible at once."""
+async def claim_run(
+    session: AsyncSession, run_id: uuid.UUID, *, retry: bool = False
+) -> MatchRun | None:
+    """Move a QUEUED run to RUNNING as a new attempt and return it; None when it is not QUEUED
+    (another runner has it, or it has finished). Commits: the claim must be visible at once.
+
+    ``retry``: also take a RUNNING run, whose runner died (a job queue hands a job to one worker
+    at a time, and gives it to another only once the first has stopped sending heartbeats). The
+    new attempt number makes whatever the dead runner might still write a no-op.
+    """
+    claimable = (RunStatus.QUEUED, RunStatus.RUNNING) if retry else (RunStatus.QUEUED,)
     result = await session.execute(
         update(MatchRun)
-        .where(MatchRun.id == run_id, MatchRun.status == RunStatus.QUEUED)
-        .values(status=RunStatus.RUNNING, started_at=utcnow(), updated_at=utcnow())
+        .where(MatchRun.id == run_id, MatchRun.status.in_(claimable))
+        .values(
+            status=RunStatus.RUNNING,
+            attempt=MatchRun.attempt + 1,
+            started_at=utcnow(),
+            incumbent_placed=None,
+            bound_placed=None,
+            gap=None,
+            elapsed_seconds=None,
+            updated_at=utcnow(),
+        )
         .execution_options(synchronize_session=False)
     )
     await session.commit()
@@ -249,11 +267,17 @@ async def claim_run(session: AsyncSession, run_id: uuid.UUID) -> MatchRun | None
     return await session.get(MatchRun, run_id, populate_existing=True)
 
 
-async def record_progress(session: AsyncSession, run_id: uuid.UUID, progress: Progress) -> None:
-    """Store a RUNNING run's progress (ignored once the run has finished). Commits."""
+async def record_progress(
+    session: AsyncSession, run_id: uuid.UUID, attempt: int, progress: Progress
+) -> None:
+    """Store the progress of ``attempt`` of a RUNNING run (ignored otherwise). Commits."""
     await session.execute(
         update(MatchRun)
-        .where(MatchRun.id == run_id, MatchRun.status == RunStatus.RUNNING)
+        .where(
+            MatchRun.id == run_id,
+            MatchRun.status == RunStatus.RUNNING,
+            MatchRun.attempt == attempt,
+        )
         .values(
             incumbent_placed=progress.placed,
             bound_placed=progress.bound,
@@ -267,50 +291,103 @@ async def record_progress(session: AsyncSession, run_id: uuid.UUID, progress: Pr
 
 
 async def finish_run(
-    session: AsyncSession, run_id: uuid.UUID, solution: Mapping[str, Any], elapsed: float
-) -> MatchRun:
-    """Store a verified solution document and its placements, and mark the run SUCCEEDED, all in
-    one transaction (a run is never seen half-stored). Commits."""
-    run = await session.get(MatchRun, run_id, populate_existing=True)
-    if run is None or run.status is not RunStatus.RUNNING:
-        raise Conflict(ErrorCode.RUN_NOT_RUNNING, "the run is not running", "run_id")
-    ids = await _entry_ids(session, run.round_id)
-    for placed in solution["placements"]:
-        session.add(
-            Placement(
-                run_id=run.id,
-                cohort_id=ids["cohorts"][placed["cohort"]],
-                program_id=ids["programs"][placed["program"]],
-                request_id=ids["requests"][placed["request"]],
-                trainees=placed["trainees"],
-                funding=placed["funding"],
-            )
-        )
+    session: AsyncSession,
+    run_id: uuid.UUID,
+    attempt: int,
+    solution: Mapping[str, Any],
+    elapsed: float,
+) -> bool:
+    """Store the verified solution of ``attempt`` and its placements and mark the run
+    SUCCEEDED, all in one transaction, so a run is never seen half-stored. Commits.
+
+    False, storing nothing, when the run is no longer that attempt (cancelled, or taken up by
+    another runner): the row's update comes first, so of two runners finishing together the
+    second waits for the first's lock and then finds nothing to update.
+    """
     totals = solution.get("totals") or {}
     bound = (solution.get("bounds") or {}).get("placed")
     placed = int(totals.get("placed", 0))
-    run.status = RunStatus.SUCCEEDED
-    run.solution = dict(solution)
-    run.incumbent_placed = placed
-    run.bound_placed = bound
-    run.gap = Progress(placed, bound, elapsed).gap if bound is not None else None
-    run.elapsed_seconds = elapsed
-    run.finished_at = utcnow()
-    await session.commit()
-    return run
-
-
-async def fail_run(session: AsyncSession, run_id: uuid.UUID, reason: str) -> None:
-    """Mark an unfinished run FAILED with ``reason``. Rolls back what the session held first
-    (the failed attempt must leave nothing), then commits."""
-    await session.rollback()  # whatever the failed attempt left in the session is not stored
-    await session.execute(
+    result = await session.execute(
         update(MatchRun)
-        .where(MatchRun.id == run_id, MatchRun.status.in_((RunStatus.QUEUED, RunStatus.RUNNING)))
-        .values(status=RunStatus.FAILED, error=reason, finished_at=utcnow(), updated_at=utcnow())
+        .where(
+            MatchRun.id == run_id,
+            MatchRun.status == RunStatus.RUNNING,
+            MatchRun.attempt == attempt,
+        )
+        .values(
+            status=RunStatus.SUCCEEDED,
+            solution=dict(solution),
+            incumbent_placed=placed,
+            bound_placed=bound,
+            gap=Progress(placed, bound, elapsed).gap if bound is not None else None,
+            elapsed_seconds=elapsed,
+            finished_at=utcnow(),
+            updated_at=utcnow(),
+        )
         .execution_options(synchronize_session=False)
     )
+    if getattr(result, "rowcount", 0) != 1:
+        await session.rollback()
+        return False
+    round_id = await session.scalar(select(MatchRun.round_id).where(MatchRun.id == run_id))
+    assert round_id is not None
+    ids = await _entry_ids(session, round_id)
+    session.add_all(
+        Placement(
+            run_id=run_id,
+            cohort_id=ids["cohorts"][placed_["cohort"]],
+            program_id=ids["programs"][placed_["program"]],
+            request_id=ids["requests"][placed_["request"]],
+            trainees=placed_["trainees"],
+            funding=placed_["funding"],
+        )
+        for placed_ in solution["placements"]
+    )
     await session.commit()
+    return True
+
+
+async def fail_run(
+    session: AsyncSession, run_id: uuid.UUID, reason: str, attempt: int | None = None
+) -> None:
+    """Mark an unfinished run FAILED with ``reason`` (only if it is still ``attempt``, when
+    given). Rolls back what the session held first (the failed attempt must leave nothing),
+    then commits."""
+    await session.rollback()
+    query = update(MatchRun).where(
+        MatchRun.id == run_id, MatchRun.status.in_((RunStatus.QUEUED, RunStatus.RUNNING))
+    )
+    if attempt is not None:
+        query = query.where(MatchRun.attempt == attempt)
+    await session.execute(
+        query.values(
+            status=RunStatus.FAILED, error=reason, finished_at=utcnow(), updated_at=utcnow()
+        ).execution_options(synchronize_session=False)
+    )
+    await session.commit()
+
+
+async def cancel_run(session: AsyncSession, user: User, run_id: uuid.UUID) -> MatchRun:
+    """The round's association cancels a QUEUED or RUNNING run: it ends CANCELLED at once, and
+    whatever its solve still produces is discarded."""
+    run = await session.get(MatchRun, run_id, populate_existing=True)
+    if run is None:
+        raise NotFound(ErrorCode.NOT_FOUND, _NO_RUN, "run_id")
+    round_ = await session.get(MatchingRound, run.round_id)
+    assert round_ is not None
+    if round_.association_id != (await _organization(session, user)).id:
+        raise NotFound(ErrorCode.NOT_FOUND, _NO_RUN, "run_id")
+    if run.finished:
+        raise Conflict(
+            ErrorCode.RUN_FINISHED,
+            f"run {run.version} has already finished ({run.status.value})",
+            "run_id",
+        )
+    run.status = RunStatus.CANCELLED
+    run.error = "cancelled by the association"
+    run.finished_at = utcnow()
+    await session.flush()
+    return run
 
 
 async def unfinished_runs(session: AsyncSession) -> list[uuid.UUID]:

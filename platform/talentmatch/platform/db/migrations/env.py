@@ -14,6 +14,7 @@ from alembic import context
 from alembic.autogenerate.api import AutogenContext
 from sqlalchemy.engine import Connection
 from talentmatch.platform.db import Base
+from talentmatch.platform.db.job_queue import is_model_object
 from talentmatch.platform.db.session import create_engine
 from talentmatch.platform.db.types import UTCDateTime
 
@@ -41,6 +42,7 @@ def configure(**options: Any) -> None:
         target_metadata=target_metadata,
         render_item=render_item,
         compare_type=True,
+        include_name=is_model_object,
         # The whole upgrade is one transaction on both databases (SQLite can do transactional
         # DDL once the engine emits BEGIN itself, see db/session.py): all of it or none of it.
         transactional_ddl=True,

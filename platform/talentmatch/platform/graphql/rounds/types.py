@@ -8,8 +8,9 @@ nothing. Entry fields carry the names of ROUND_FORMAT.md in camelCase.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Annotated, Any, cast
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, cast
 
 import strawberry
 from strawberry import relay
@@ -24,11 +25,25 @@ from talentmatch.platform.db import (
     TrainingProgram,
 )
 from talentmatch.platform.errors import DomainError
-from talentmatch.platform.graphql.accounts.types import OrganizationNode, parse_uuid
+from talentmatch.platform.graphql.accounts.types import (
+    OrganizationNode,
+    organization_key,
+    parse_uuid,
+)
 from talentmatch.platform.graphql.context import Context
 from talentmatch.platform.graphql.nodes import ScopedNode
+from talentmatch.platform.graphql.pagination import (
+    PageArguments,
+    binary_order,
+    dialect_of,
+    empty_connection,
+    paginate,
+)
 from talentmatch.platform.services import rounds
 from talentmatch.platform.services.rounds import EntryKind
+
+if TYPE_CHECKING:
+    from talentmatch.platform.graphql.runs.types import RoundSummaryType, RunNode
 
 __all__ = [
     "CohortNode",
@@ -39,11 +54,47 @@ __all__ = [
     "RoundStatus",
     "SubsidyNode",
     "TrainingProgramNode",
+    "decode_id",
     "entry_node",
 ]
 
 strawberry.enum(RoundStatus, name="RoundStatus", description="State of a round (轮次状态).")
 strawberry.enum(EntryStatus, name="EntryStatus", description="State of an entry (条目状态).")
+
+N = TypeVar("N", bound=relay.Node)
+
+# Runs refer back to rounds; lazy references keep the two modules from importing each other.
+RunRef = Annotated["RunNode", strawberry.lazy("talentmatch.platform.graphql.runs.types")]
+RoundSummaryRef = Annotated[
+    "RoundSummaryType", strawberry.lazy("talentmatch.platform.graphql.runs.types")
+]
+
+# The arguments every entry list of a round takes.
+_STATUS = Annotated[
+    EntryStatus | None,
+    strawberry.argument(description="Only entries in this state (状态); null = both."),
+]
+_OWNER = Annotated[
+    strawberry.ID | None,
+    strawberry.argument(
+        description="Only the entries of this organization (发布机构), by its global ID."
+    ),
+]
+_FIRST = Annotated[int | None, strawberry.argument(description="The first n items (at most 100).")]
+_AFTER = Annotated[str | None, strawberry.argument(description="Only items after this cursor.")]
+_LAST = Annotated[int | None, strawberry.argument(description="The last n items (at most 100).")]
+_BEFORE = Annotated[str | None, strawberry.argument(description="Only items before this cursor.")]
+
+
+def decode_id(global_id: str, *type_names: str) -> uuid.UUID | None:
+    """The key inside a global ID of one of ``type_names``; None for anything else."""
+    try:
+        decoded = relay.GlobalID.from_id(global_id)
+    except relay.GlobalIDValueError:
+        return None
+    if decoded.type_name not in type_names:
+        return None
+    return parse_uuid(decoded.node_id)
 
 
 async def _organization(info: strawberry.Info[Context, None], key: uuid.UUID) -> OrganizationNode:
@@ -61,7 +112,8 @@ async def _load_entry(
     if user is None or key is None:
         return None
     try:
-        return await rounds.get_entry(info.context.session, user, kind, key)
+        async with info.context.loaders.exclusive:
+            return await rounds.get_entry(info.context.session, user, kind, key)
     except DomainError:
         return None
 
@@ -245,6 +297,7 @@ def entry_node(
     description="A matching round (匹配轮次) an industry association runs for a region and season.",
 )
 class RoundNode(ScopedNode):
+    loads_through_dataloader = True
     id: relay.NodeID[str]
     name: str = strawberry.field(description="Name (轮次名称).")
     region: str = strawberry.field(description="Region (地区), GB/T 2260.")
@@ -257,39 +310,155 @@ class RoundNode(ScopedNode):
     )
     created_at: datetime = strawberry.field(description="When it was opened (创建时间), in UTC.")
     association_id: strawberry.Private[uuid.UUID]
+    published_run_id: strawberry.Private[uuid.UUID | None]
 
     @strawberry.field(description="The industry association (行业协会) that runs the round.")
     async def association(self, info: strawberry.Info[Context, None]) -> OrganizationNode:
         return await _organization(info, self.association_id)
 
-    async def _entries(self, info: strawberry.Info[Context, None], kind: EntryKind[Any]) -> Any:
+    @strawberry.field(
+        description="Matching runs (匹配运行), newest first: all of them for the round's "
+        "association; the published one for other parties."
+    )
+    async def runs(self, info: strawberry.Info[Context, None]) -> list[RunRef]:
+        from talentmatch.platform.graphql.runs.types import RunNode
+        from talentmatch.platform.services import runs
+
         user = info.context.user
         if user is None:
             return []
-        return await rounds.list_entries(info.context.session, user, kind, uuid.UUID(self.id))
+        async with info.context.loaders.exclusive:
+            rows = await runs.list_runs(info.context.session, user, uuid.UUID(self.id))
+        return [RunNode.from_model(row) for row in rows]
+
+    @strawberry.field(description="The published run (已发布结果), once there is one.")
+    async def published_run(self, info: strawberry.Info[Context, None]) -> RunRef | None:
+        from talentmatch.platform.graphql.runs.types import RunNode, load_run
+
+        if self.published_run_id is None:
+            return None
+        row = await load_run(info, self.published_run_id)
+        return RunNode.from_model(row) if row is not None else None
 
     @strawberry.field(
-        description="Active cohorts (班级) the caller may see: all for the round's association, "
-        "its own for a school."
+        description="The summary (结果概览) of the published run; null before publication."
     )
-    async def cohorts(self, info: strawberry.Info[Context, None]) -> list[CohortNode]:
-        return [CohortNode.from_model(r) for r in await self._entries(info, rounds.COHORTS)]
+    async def summary(self, info: strawberry.Info[Context, None]) -> RoundSummaryRef | None:
+        from talentmatch.platform.graphql.runs.types import load_run, round_summary
 
-    @strawberry.field(description="Active training programs (培训项目) the caller may see.")
-    async def programs(self, info: strawberry.Info[Context, None]) -> list[TrainingProgramNode]:
-        rows = await self._entries(info, rounds.PROGRAMS)
-        return [TrainingProgramNode.from_model(r) for r in rows]
+        user = info.context.user
+        if user is None or self.published_run_id is None:
+            return None
+        row = await load_run(info, self.published_run_id)
+        if row is None:
+            return None
+        everything = user.organization_id == self.association_id
+        return round_summary(row, user.organization_id, everything=everything)
 
-    @strawberry.field(description="Active intern requests (实习需求) the caller may see.")
+    async def _entries(
+        self,
+        info: strawberry.Info[Context, None],
+        kind: EntryKind[Any],
+        to_node: Callable[[Any], N],
+        status: EntryStatus | None,
+        owner_id: strawberry.ID | None,
+        page: PageArguments,
+    ) -> relay.Connection[N]:
+        context = info.context
+        owner: uuid.UUID | None = None
+        if owner_id is not None:
+            owner = organization_key(owner_id)
+            if owner is None:  # an unknown or malformed id owns nothing
+                return empty_connection()
+        query = rounds.entries_query(
+            context.user,
+            kind,
+            uuid.UUID(self.id),
+            self.association_id,
+            status=status,
+            owner_id=owner,
+        )
+        if query is None:
+            return empty_connection()
+        # Codes are unique within the round, so they order the pages alone.
+        query = query.order_by(binary_order(kind.model.code, dialect_of(context.session)))
+        return await paginate(context.session, context.loaders.exclusive, query, page, to_node)
+
+    @strawberry.field(
+        description="Cohorts (班级) the caller may see, by code: all for the round's "
+        "association, its own for a school."
+    )
+    async def cohorts(
+        self,
+        info: strawberry.Info[Context, None],
+        status: _STATUS = EntryStatus.ACTIVE,
+        owner_id: _OWNER = None,
+        first: _FIRST = None,
+        after: _AFTER = None,
+        last: _LAST = None,
+        before: _BEFORE = None,
+    ) -> relay.Connection[CohortNode]:
+        page = PageArguments(first=first, after=after, last=last, before=before)
+        return await self._entries(
+            info, rounds.COHORTS, CohortNode.from_model, status, owner_id, page
+        )
+
+    @strawberry.field(
+        description="Training programs (培训项目) the caller may see, by code: all for the "
+        "round's association, its own for a training provider."
+    )
+    async def programs(
+        self,
+        info: strawberry.Info[Context, None],
+        status: _STATUS = EntryStatus.ACTIVE,
+        owner_id: _OWNER = None,
+        first: _FIRST = None,
+        after: _AFTER = None,
+        last: _LAST = None,
+        before: _BEFORE = None,
+    ) -> relay.Connection[TrainingProgramNode]:
+        page = PageArguments(first=first, after=after, last=last, before=before)
+        return await self._entries(
+            info, rounds.PROGRAMS, TrainingProgramNode.from_model, status, owner_id, page
+        )
+
+    @strawberry.field(
+        description="Intern requests (实习需求) the caller may see, by code: all for the "
+        "round's association, its own for an enterprise."
+    )
     async def intern_requests(
-        self, info: strawberry.Info[Context, None]
-    ) -> list[InternRequestNode]:
-        rows = await self._entries(info, rounds.REQUESTS)
-        return [InternRequestNode.from_model(r) for r in rows]
+        self,
+        info: strawberry.Info[Context, None],
+        status: _STATUS = EntryStatus.ACTIVE,
+        owner_id: _OWNER = None,
+        first: _FIRST = None,
+        after: _AFTER = None,
+        last: _LAST = None,
+        before: _BEFORE = None,
+    ) -> relay.Connection[InternRequestNode]:
+        page = PageArguments(first=first, after=after, last=last, before=before)
+        return await self._entries(
+            info, rounds.REQUESTS, InternRequestNode.from_model, status, owner_id, page
+        )
 
-    @strawberry.field(description="Active subsidy programs (补贴项目) the caller may see.")
-    async def subsidies(self, info: strawberry.Info[Context, None]) -> list[SubsidyNode]:
-        return [SubsidyNode.from_model(r) for r in await self._entries(info, rounds.SUBSIDIES)]
+    @strawberry.field(
+        description="Subsidy programs (补贴项目) the caller may see, by code: all for the "
+        "round's association, its own for a government."
+    )
+    async def subsidies(
+        self,
+        info: strawberry.Info[Context, None],
+        status: _STATUS = EntryStatus.ACTIVE,
+        owner_id: _OWNER = None,
+        first: _FIRST = None,
+        after: _AFTER = None,
+        last: _LAST = None,
+        before: _BEFORE = None,
+    ) -> relay.Connection[SubsidyNode]:
+        page = PageArguments(first=first, after=after, last=last, before=before)
+        return await self._entries(
+            info, rounds.SUBSIDIES, SubsidyNode.from_model, status, owner_id, page
+        )
 
     @classmethod
     def from_model(cls, row: MatchingRound) -> RoundNode:
@@ -303,6 +472,7 @@ class RoundNode(ScopedNode):
             policy=cast(JSON, row.policy),
             created_at=row.created_at,
             association_id=row.association_id,
+            published_run_id=row.published_run_id,
         )
 
     @classmethod
@@ -311,8 +481,5 @@ class RoundNode(ScopedNode):
         user, key = info.context.user, parse_uuid(node_id)
         if user is None or key is None:
             return None
-        try:
-            row = await rounds.get_round(info.context.session, user, key)
-        except DomainError:
-            return None
-        return cls.from_model(row)
+        row = await info.context.loaders.rounds.round.load(key)
+        return None if row is None else cls.from_model(row)
