@@ -114,4 +114,4 @@ def test_a_closed_round_is_matched_published_answered_and_rematched(
     assert pairs[(kept["cohortCode"], "r1")]["response"] == "ACCEPTED"
     assert (dropped["cohortCode"], "r2") not in pairs
     runs = client.run("RoundRuns", {"id": s.round_id}, token=association)["round"]["runs"]
-    assert [r["version"] for r in runs] == [2, 1]
+    assert [edge["node"]["version"] for edge in runs["edges"]] == [2, 1]

@@ -184,7 +184,7 @@ async def test_a_second_run_matching_while_one_is_queued_is_refused_and_stores_n
         ],
     }
     runs = await api.run("RoundRuns", {"id": gid("Round", w.round.id)}, w.association)
-    assert [r["version"] for r in runs["round"]["runs"]] == [1]
+    assert [e["node"]["version"] for e in runs["round"]["runs"]["edges"]] == [1]
 
 
 async def test_cancel_run_ends_a_queued_run_and_frees_the_round_for_another(
@@ -216,8 +216,8 @@ async def test_before_publication_only_the_association_sees_runs(
     school_node = await api.run("Run", {"id": run["id"]}, w.world.school)
     result = await api.run("RoundResult", {"id": round_id}, w.world.school)
 
-    assert [r["id"] for r in association["round"]["runs"]] == [run["id"]]
-    assert school["round"]["runs"] == []
+    assert [e["node"]["id"] for e in association["round"]["runs"]["edges"]] == [run["id"]]
+    assert school["round"]["runs"]["edges"] == []
     assert school_node["node"] is None
     assert (result["round"]["publishedRun"], result["round"]["summary"]) == (None, None)
 

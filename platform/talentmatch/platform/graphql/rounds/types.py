@@ -316,9 +316,10 @@ class RoundNode(ScopedNode):
     async def association(self, info: strawberry.Info[Context, None]) -> OrganizationNode:
         return await _organization(info, self.association_id)
 
-    @strawberry.field(
+    @relay.connection(
+        relay.ListConnection[RunRef],
         description="Matching runs (匹配运行), newest first: all of them for the round's "
-        "association; the published one for other parties."
+        "association; the published one for other parties.",
     )
     async def runs(self, info: strawberry.Info[Context, None]) -> list[RunRef]:
         from talentmatch.platform.graphql.runs.types import RunNode
