@@ -149,6 +149,26 @@ def test_database_url_gets_the_async_driver(given: str, used: str) -> None:
             "-2",
             "TALENTMATCH_SOLVE_CONCURRENCY must be a whole number of solves from 1 to 64, got '-2'",
         ),
+        (
+            "TALENTMATCH_LOG_FORMAT",
+            "logfmt",
+            "TALENTMATCH_LOG_FORMAT must be one of text, json, got 'logfmt'",
+        ),
+        (
+            "TALENTMATCH_LOG_LEVEL",
+            "verbose",
+            "TALENTMATCH_LOG_LEVEL must be one of DEBUG, INFO, WARNING, ERROR, got 'verbose'",
+        ),
+        (
+            "TALENTMATCH_WORKER_METRICS_PORT",
+            "65536",
+            "TALENTMATCH_WORKER_METRICS_PORT must be a TCP port from 1 to 65535, got '65536'",
+        ),
+        (
+            "TALENTMATCH_WORKER_METRICS_PORT",
+            "http",
+            "TALENTMATCH_WORKER_METRICS_PORT must be a TCP port from 1 to 65535, got 'http'",
+        ),
     ],
 )
 def test_bad_value_is_rejected_with_the_variable_named(
@@ -194,6 +214,27 @@ def test_solver_settings_are_read(tmp_path: Path) -> None:
     solver = Settings.from_env(env).solver
 
     assert (solver.max_seconds, solver.workers, solver.concurrency) == (60, 2, 3)
+
+
+def test_logs_default_to_text_at_info_and_workers_serve_no_metrics(tmp_path: Path) -> None:
+    observability = Settings.from_env({"TALENTMATCH_DATA_DIR": str(tmp_path)}).observability
+
+    assert (observability.log_format, observability.log_level) == ("text", "INFO")
+    assert observability.worker_metrics_port is None
+
+
+def test_log_and_worker_metrics_settings_are_read_in_any_case(tmp_path: Path) -> None:
+    env = {
+        "TALENTMATCH_DATA_DIR": str(tmp_path),
+        "TALENTMATCH_LOG_FORMAT": " JSON ",
+        "TALENTMATCH_LOG_LEVEL": "warning",
+        "TALENTMATCH_WORKER_METRICS_PORT": "9464",
+    }
+
+    observability = Settings.from_env(env).observability
+
+    assert (observability.log_format, observability.log_level) == ("json", "WARNING")
+    assert observability.worker_metrics_port == 9464
 
 
 def test_token_ttl_in_minutes_is_read(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """The service's sub-commands of ``talentmatch`` (entry-point group ``talentmatch.commands``).
 
 talentmatch serve [--host 127.0.0.1] [--port 8000] [--no-demo]
+talentmatch worker [--name NAME] [--metrics-port N]
 talentmatch export-schema [-o schema/schema.graphql] [--check]
 """
 
@@ -33,6 +34,13 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "worker", help="solve queued matching runs (PostgreSQL job queue); any number may run"
     )
     p.add_argument("--name", help="the worker's name in the queue (default: generated)")
+    p.add_argument(
+        "--metrics-port",
+        type=int,
+        metavar="N",
+        help="serve Prometheus metrics at http://0.0.0.0:N/metrics "
+        "(default: TALENTMATCH_WORKER_METRICS_PORT, or none)",
+    )
     p.set_defaults(run=cmd_worker)
 
     p = sub.add_parser("export-schema", help="write the GraphQL schema (SDL) to a file")
@@ -55,27 +63,34 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
     from talentmatch.platform.app import GRAPHQL_PATH, create_app
     from talentmatch.platform.settings import SettingsError, get_settings
+    from talentmatch.platform.telemetry.logs import configure_logging
 
     try:
-        app = create_app(get_settings(), demo=args.demo, demo_logins=True)
+        settings = get_settings()
+        configure_logging(settings.observability)
+        app = create_app(settings, demo=args.demo, demo_logins=True)
     except SettingsError as exc:
         print(f"talentmatch serve: {exc}", file=sys.stderr)
         return 2
     shown_host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"TalentMatch GraphQL API, GraphiQL at http://{shown_host}:{args.port}{GRAPHQL_PATH}")
-    uvicorn.run(app, host=args.host, port=args.port)
+    # Logging is ours (log_config=None keeps uvicorn from replacing it), and the app logs one
+    # line per request with its request id, in place of uvicorn's access log.
+    uvicorn.run(app, host=args.host, port=args.port, log_config=None, access_log=False)
     return 0
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
     """Serve the job queue until SIGINT or SIGTERM. Concurrency, CP-SAT workers and the
     heartbeat come from TALENTMATCH_SOLVE_CONCURRENCY, _SOLVE_WORKERS and
-    _WORKER_HEARTBEAT_SECONDS."""
+    _WORKER_HEARTBEAT_SECONDS. With a metrics port, the worker's solve metrics are served
+    there for Prometheus."""
     import asyncio
-    import logging
 
+    from prometheus_client import start_http_server
     from talentmatch.platform.jobs.queue import run_worker
-    from talentmatch.platform.settings import QUEUE, SettingsError, get_settings
+    from talentmatch.platform.settings import MAX_PORT, QUEUE, SettingsError, get_settings
+    from talentmatch.platform.telemetry.logs import configure_logging
 
     try:
         settings = get_settings()
@@ -89,7 +104,20 @@ def cmd_worker(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    metrics_port: int | None = (
+        args.metrics_port
+        if args.metrics_port is not None
+        else settings.observability.worker_metrics_port
+    )
+    if metrics_port is not None and not 1 <= metrics_port <= MAX_PORT:
+        print(f"talentmatch worker: --metrics-port must be from 1 to {MAX_PORT}", file=sys.stderr)
+        return 2
+    configure_logging(settings.observability)
+    if metrics_port is not None:
+        # A thread of prometheus_client's serving the default registry, where execute_run
+        # counts this worker's solves.
+        start_http_server(metrics_port)
+        print(f"TalentMatch worker: metrics at http://0.0.0.0:{metrics_port}/metrics")
     print(f"TalentMatch worker: solving queued runs, {settings.solver.concurrency} at a time")
     asyncio.run(run_worker(settings, worker_name=args.name))
     return 0

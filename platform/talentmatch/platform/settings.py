@@ -30,6 +30,9 @@ SOLVE_WORKERS = "TALENTMATCH_SOLVE_WORKERS"
 SOLVE_CONCURRENCY = "TALENTMATCH_SOLVE_CONCURRENCY"
 SOLVE_RUNNER = "TALENTMATCH_SOLVE_RUNNER"
 WORKER_HEARTBEAT_SECONDS = "TALENTMATCH_WORKER_HEARTBEAT_SECONDS"
+LOG_FORMAT = "TALENTMATCH_LOG_FORMAT"
+LOG_LEVEL = "TALENTMATCH_LOG_LEVEL"
+WORKER_METRICS_PORT = "TALENTMATCH_WORKER_METRICS_PORT"
 
 DEFAULT_DATA_DIR = ".talentmatch"
 DEFAULT_TOKEN_TTL_MINUTES = 720
@@ -45,6 +48,10 @@ DEFAULT_WORKER_HEARTBEAT_SECONDS = 10
 MAX_WORKER_HEARTBEAT_SECONDS = 600
 #: Where solves run: in the service process, or through the PostgreSQL job queue to workers.
 EMBEDDED, QUEUE = "embedded", "queue"
+#: How log records are written: readable lines for a terminal, or JSON lines for a collector.
+TEXT, JSON = "text", "json"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+MAX_PORT = 65535
 
 # The service is async end to end, so every URL is mapped to the async driver of its database.
 _ASYNC_DRIVERS = {
@@ -94,11 +101,22 @@ class SolverSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ObservabilitySettings:
+    #: ``text`` (the default, for a terminal) or ``json`` (one object a line, for a collector).
+    log_format: str = TEXT
+    #: The lowest level written: DEBUG, INFO (the default), WARNING or ERROR.
+    log_level: str = "INFO"
+    #: Where ``talentmatch worker`` serves its Prometheus metrics; None (the default): nowhere.
+    worker_metrics_port: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     data_dir: Path
     database: DatabaseSettings
     security: SecuritySettings
     solver: SolverSettings = field(default_factory=SolverSettings)
+    observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -139,6 +157,11 @@ class Settings:
                     MAX_WORKER_HEARTBEAT_SECONDS,
                     "seconds",
                 ),
+            ),
+            observability=ObservabilitySettings(
+                log_format=_choice(env.get(LOG_FORMAT), LOG_FORMAT, (TEXT, JSON), TEXT).lower(),
+                log_level=_choice(env.get(LOG_LEVEL), LOG_LEVEL, LOG_LEVELS, "INFO").upper(),
+                worker_metrics_port=_port(env.get(WORKER_METRICS_PORT), WORKER_METRICS_PORT),
             ),
         )
 
@@ -241,6 +264,27 @@ def _runner(value: str | None, database: DatabaseSettings) -> str:
             f"{SOLVE_RUNNER}={QUEUE} needs PostgreSQL ({DATABASE_URL}); the job queue lives there"
         )
     return runner
+
+
+def _choice(value: str | None, variable: str, choices: tuple[str, ...], default: str) -> str:
+    """``value`` if it is one of ``choices`` (in any case), ``default`` when unset."""
+    if value is None or not value.strip():
+        return default
+    if value.strip().lower() not in {choice.lower() for choice in choices}:
+        raise SettingsError(f"{variable} must be one of {', '.join(choices)}, got {value!r}")
+    return value.strip()
+
+
+def _port(value: str | None, variable: str) -> int | None:
+    if value is None or not value.strip():
+        return None
+    try:
+        port = int(value.strip())
+    except ValueError:
+        port = 0
+    if not 1 <= port <= MAX_PORT:
+        raise SettingsError(f"{variable} must be a TCP port from 1 to {MAX_PORT}, got {value!r}")
+    return port
 
 
 def _whole_number(value: str | None, variable: str, default: int, maximum: int, unit: str) -> int:

@@ -1,4 +1,5 @@
-"""The Litestar application: GraphQL at ``/graphql`` (GraphiQL in a browser) and health checks.
+"""The Litestar application: GraphQL at ``/graphql`` (GraphiQL in a browser), health checks,
+Prometheus metrics at ``/metrics`` and a request id and log line for each request.
 
 On start it creates the database engine and, unless told otherwise, brings the database to the
 newest migration, then starts its solve runner: the embedded one (which takes up runs left
@@ -23,6 +24,8 @@ from litestar.datastructures import State
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.litestar import make_graphql_controller
 from talentmatch.platform.app.health import live, ready
+from talentmatch.platform.app.metrics import http_metrics, metrics
+from talentmatch.platform.app.requests import RequestLogMiddleware, log_unhandled
 from talentmatch.platform.db.migrate import upgrade_database
 from talentmatch.platform.db.session import create_engine, create_session_factory
 from talentmatch.platform.graphql import context_getter, schema
@@ -94,7 +97,13 @@ def create_app(
         context_getter=context_getter,
     )
     return Litestar(
-        route_handlers=[graphql, live, ready],
+        route_handlers=[graphql, live, ready, metrics],
+        # The request log first (outermost): its duration covers the metrics middleware too.
+        middleware=[RequestLogMiddleware(), http_metrics().middleware],
+        after_exception=[log_unhandled],
+        # The entry points configure logging (telemetry.logs); Litestar's default configuration
+        # would replace the root logger's handlers, and it logs errors only in debug mode.
+        logging_config=None,
         lifespan=[database],
         state=State({"settings": settings}),
     )

@@ -25,6 +25,7 @@ __all__ = [
     "ErrorCode",
     "UnitOfWork",
     "UserError",
+    "is_unexpected",
     "mask_unexpected_errors",
     "unit_of_work",
     "user_errors",
@@ -106,16 +107,21 @@ async def unit_of_work(
     await session.commit()
 
 
-def _should_mask(error: GraphQLError) -> bool:
-    """Mask what the caller did not cause: parse, validation and input coercion errors carry no
-    original exception (or a GraphQLError), and are shown as they are."""
+def is_unexpected(error: GraphQLError) -> bool:
+    """Whether the caller did not cause ``error``: parse, validation and input coercion errors
+    carry no original exception (or a GraphQLError); anything else is unexpected."""
     original = error.original_error
-    if original is None or isinstance(original, GraphQLError | StrawberryGraphQLError):
+    return original is not None and not isinstance(original, GraphQLError | StrawberryGraphQLError)
+
+
+def _should_mask(error: GraphQLError) -> bool:
+    """Mask what the caller did not cause; errors the caller caused are shown as they are."""
+    if not is_unexpected(error):
         return False
     logger.error(
         "unexpected error in GraphQL path %s",
         ".".join(str(p) for p in error.path or ()),
-        exc_info=original,
+        exc_info=error.original_error,
     )
     return True
 

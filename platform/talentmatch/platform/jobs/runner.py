@@ -11,6 +11,7 @@ from concurrent.futures import Executor
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from talentmatch.platform.db import RunStatus
 from talentmatch.platform.jobs.solving import solve_document
 from talentmatch.platform.services.runs import (
     Progress,
@@ -19,6 +20,8 @@ from talentmatch.platform.services.runs import (
     finish_run,
     record_progress,
 )
+from talentmatch.platform.telemetry.logs import run_scope
+from talentmatch.platform.telemetry.metrics import DISCARDED, record_solve
 
 __all__ = ["PROGRESS_INTERVAL_SECONDS", "SolveRunner", "execute_run"]
 
@@ -51,7 +54,20 @@ async def execute_run(
     the event loop keeps serving requests. Progress reaches the loop thread-safely and is
     written at most every ``progress_interval`` seconds. The result is stored in one
     transaction; any failure marks the run FAILED with the reason and stores nothing else.
+    Every record logged meanwhile carries the run id; the solve is counted in the metrics.
     """
+    with run_scope(str(run_id)):
+        return await _execute_run(sessions, run_id, workers, executor, progress_interval, retry)
+
+
+async def _execute_run(
+    sessions: async_sessionmaker[AsyncSession],
+    run_id: uuid.UUID,
+    workers: int,
+    executor: Executor | None,
+    progress_interval: float,
+    retry: bool,
+) -> bool:
     async with sessions() as session:
         run = await claim_run(session, run_id, retry=retry)
         if run is None:
@@ -81,11 +97,13 @@ async def execute_run(
             )
         if not stored:
             logger.info("run %s attempt %d was cancelled or taken over", run_id, attempt)
+        record_solve(RunStatus.SUCCEEDED if stored else DISCARDED, time.monotonic() - started)
     except Exception as error:  # the run records why; the service carries on
         writer.cancel()
         logger.exception("run %s failed", run_id)
         async with sessions() as session:
             await fail_run(session, run_id, f"{type(error).__name__}: {error}"[:2000], attempt)
+        record_solve(RunStatus.FAILED, time.monotonic() - started)
     return True
 
 
