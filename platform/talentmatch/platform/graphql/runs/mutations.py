@@ -7,11 +7,12 @@ background (``talentmatch.platform.jobs``) and ``runProgress`` follows it.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from enum import Enum
 
 import strawberry
 from strawberry import relay
-from talentmatch.platform.db import User
+from talentmatch.platform.db import MatchRun, User
 from talentmatch.platform.errors import ErrorCode, Forbidden, NotFound
 from talentmatch.platform.graphql.accounts.types import parse_uuid
 from talentmatch.platform.graphql.context import Context
@@ -108,6 +109,32 @@ class RespondToPlacementPayload:
     errors: Errors = strawberry.field(description=ERRORS_DESCRIPTION)
 
 
+StartRun = Callable[..., Awaitable[MatchRun]]
+
+
+async def _start(
+    info: strawberry.Info[Context, None],
+    start: StartRun,
+    round_id: str,
+    time_limit_seconds: float | None,
+) -> RunPayload:
+    """Start a run (first or re-match) in a unit of work, then hand it to the solve runner: only
+    once committed, so that a runner in another process finds it."""
+    context = info.context
+    async with unit_of_work(context.session) as work:
+        row = await start(
+            context.session,
+            _caller(info),
+            _key(round_id, "Round", "round_id", "round"),
+            context.settings.solver,
+            time_limit_seconds=time_limit_seconds,
+        )
+    if work.errors:
+        return RunPayload(run=None, errors=work.errors)
+    await context.runner.submit(row.id, row.round_id)
+    return RunPayload(run=RunNode.from_model(row), errors=[])
+
+
 @strawberry.type
 class RunMutations:
     @strawberry.mutation(
@@ -118,19 +145,7 @@ class RunMutations:
     async def run_matching(
         self, info: strawberry.Info[Context, None], input: RunMatchingInput
     ) -> RunPayload:
-        context = info.context
-        async with unit_of_work(context.session) as work:
-            row = await runs.start_run(
-                context.session,
-                _caller(info),
-                _key(input.round_id, "Round", "round_id", "round"),
-                context.settings.solver,
-                time_limit_seconds=input.time_limit_seconds,
-            )
-        if work.errors:
-            return RunPayload(run=None, errors=work.errors)
-        await context.runner.submit(row.id, row.round_id)
-        return RunPayload(run=RunNode.from_model(row), errors=[])
+        return await _start(info, runs.start_run, input.round_id, input.time_limit_seconds)
 
     @strawberry.mutation(
         description="Re-match a published round (重新匹配); for its association. Accepted "
@@ -139,19 +154,7 @@ class RunMutations:
     async def rematch(
         self, info: strawberry.Info[Context, None], input: RematchInput
     ) -> RunPayload:
-        context = info.context
-        async with unit_of_work(context.session) as work:
-            row = await runs.start_rematch(
-                context.session,
-                _caller(info),
-                _key(input.round_id, "Round", "round_id", "round"),
-                context.settings.solver,
-                time_limit_seconds=input.time_limit_seconds,
-            )
-        if work.errors:
-            return RunPayload(run=None, errors=work.errors)
-        await context.runner.submit(row.id, row.round_id)
-        return RunPayload(run=RunNode.from_model(row), errors=[])
+        return await _start(info, runs.start_rematch, input.round_id, input.time_limit_seconds)
 
     @strawberry.mutation(
         description="Cancel a QUEUED or RUNNING run (取消运行); for the round's association. It "
