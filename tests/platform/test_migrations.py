@@ -28,6 +28,7 @@ MODEL_TABLES = {
     "organizations",
     "users",
     "access_tokens",
+    "login_failures",
     "matching_rounds",
     "cohorts",
     "training_programs",

@@ -13,6 +13,7 @@ from talentmatch.platform.db.enums import (
     RoundStatus,
     RunStatus,
 )
+from talentmatch.platform.db.login_attempts import LoginFailure
 from talentmatch.platform.db.rounds import (
     Cohort,
     InternRequest,
@@ -28,6 +29,7 @@ __all__ = [
     "Cohort",
     "EntryStatus",
     "InternRequest",
+    "LoginFailure",
     "MatchRun",
     "MatchingRound",
     "Organization",
