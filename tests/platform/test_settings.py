@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from talentmatch.platform import settings as settings_module
-from talentmatch.platform.settings import Settings, SettingsError, get_settings
+from talentmatch.platform.settings import GraphQLSettings, Settings, SettingsError, get_settings
 
 KEY = "k" * 40
 
@@ -272,3 +272,92 @@ def test_get_settings_reads_the_environment_once(
         assert first.security.token_ttl == timedelta(minutes=30)
     finally:
         settings_module.get_settings.cache_clear()
+
+
+def test_graphql_limits_default_to_room_for_graphiql_and_a_national_round_document(
+    tmp_path: Path,
+) -> None:
+    graphql = Settings.from_env({"TALENTMATCH_DATA_DIR": str(tmp_path)}).graphql
+
+    assert graphql == GraphQLSettings(
+        max_depth=16,
+        max_aliases=20,
+        max_fields=1000,
+        max_cost=5000,
+        max_body_bytes=8 * 1024 * 1024,
+        introspection=True,
+    )
+
+
+def test_graphql_limits_are_read(tmp_path: Path) -> None:
+    env = {
+        "TALENTMATCH_DATA_DIR": str(tmp_path),
+        "TALENTMATCH_GRAPHQL_MAX_DEPTH": "12",
+        "TALENTMATCH_GRAPHQL_MAX_ALIASES": " 5 ",
+        "TALENTMATCH_GRAPHQL_MAX_FIELDS": "300",
+        "TALENTMATCH_GRAPHQL_MAX_COST": "2000",
+        "TALENTMATCH_MAX_BODY_BYTES": "1048576",
+        "TALENTMATCH_GRAPHQL_INTROSPECTION": "0",
+    }
+
+    graphql = Settings.from_env(env).graphql
+
+    assert graphql == GraphQLSettings(
+        max_depth=12,
+        max_aliases=5,
+        max_fields=300,
+        max_cost=2000,
+        max_body_bytes=1048576,
+        introspection=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        (
+            "TALENTMATCH_GRAPHQL_MAX_DEPTH",
+            "0",
+            "TALENTMATCH_GRAPHQL_MAX_DEPTH must be a whole number of levels from 1 to 1000, "
+            "got '0'",
+        ),
+        (
+            "TALENTMATCH_GRAPHQL_MAX_ALIASES",
+            "many",
+            "TALENTMATCH_GRAPHQL_MAX_ALIASES must be a whole number of aliases from 1 to 100000, "
+            "got 'many'",
+        ),
+        (
+            "TALENTMATCH_GRAPHQL_MAX_FIELDS",
+            "1000001",
+            "TALENTMATCH_GRAPHQL_MAX_FIELDS must be a whole number of fields from 1 to 1000000, "
+            "got '1000001'",
+        ),
+        (
+            "TALENTMATCH_GRAPHQL_MAX_COST",
+            "-5",
+            "TALENTMATCH_GRAPHQL_MAX_COST must be a whole number of nodes from 1 to 100000000, "
+            "got '-5'",
+        ),
+        (
+            "TALENTMATCH_MAX_BODY_BYTES",
+            "8MB",
+            "TALENTMATCH_MAX_BODY_BYTES must be a whole number of bytes from 1 to 1073741824, "
+            "got '8MB'",
+        ),
+        (
+            "TALENTMATCH_GRAPHQL_INTROSPECTION",
+            "yes",
+            "TALENTMATCH_GRAPHQL_INTROSPECTION must be 0 or 1, got 'yes'",
+        ),
+    ],
+)
+def test_bad_graphql_limit_is_rejected_with_the_variable_named(
+    tmp_path: Path, variable: str, value: str, message: str
+) -> None:
+    env = {"TALENTMATCH_DATA_DIR": str(tmp_path), variable: value}
+
+    with pytest.raises(SettingsError) as info:
+        Settings.from_env(env)
+
+    assert str(info.value) == message

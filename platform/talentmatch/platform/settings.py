@@ -33,6 +33,12 @@ WORKER_HEARTBEAT_SECONDS = "TALENTMATCH_WORKER_HEARTBEAT_SECONDS"
 LOG_FORMAT = "TALENTMATCH_LOG_FORMAT"
 LOG_LEVEL = "TALENTMATCH_LOG_LEVEL"
 WORKER_METRICS_PORT = "TALENTMATCH_WORKER_METRICS_PORT"
+GRAPHQL_MAX_DEPTH = "TALENTMATCH_GRAPHQL_MAX_DEPTH"
+GRAPHQL_MAX_ALIASES = "TALENTMATCH_GRAPHQL_MAX_ALIASES"
+GRAPHQL_MAX_FIELDS = "TALENTMATCH_GRAPHQL_MAX_FIELDS"
+GRAPHQL_MAX_COST = "TALENTMATCH_GRAPHQL_MAX_COST"
+GRAPHQL_INTROSPECTION = "TALENTMATCH_GRAPHQL_INTROSPECTION"
+MAX_BODY_BYTES = "TALENTMATCH_MAX_BODY_BYTES"
 
 DEFAULT_DATA_DIR = ".talentmatch"
 DEFAULT_TOKEN_TTL_MINUTES = 720
@@ -52,6 +58,21 @@ EMBEDDED, QUEUE = "embedded", "queue"
 TEXT, JSON = "text", "json"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 MAX_PORT = 65535
+# GraphQL abuse limits. The documented operations reach depth 8, no alias and 1,150 nodes
+# (RoundResult), and 301 fields when a whole file (runs.graphql) is sent as the document;
+# GraphiQL's introspection query, which must pass while introspection is on, reaches depth 15,
+# 229 fields and 1,620 nodes.
+DEFAULT_GRAPHQL_MAX_DEPTH = 16
+DEFAULT_GRAPHQL_MAX_ALIASES = 20
+DEFAULT_GRAPHQL_MAX_FIELDS = 1_000
+DEFAULT_GRAPHQL_MAX_COST = 5_000
+MAX_GRAPHQL_MAX_DEPTH = 1_000
+MAX_GRAPHQL_MAX_ALIASES = 100_000
+MAX_GRAPHQL_MAX_FIELDS = 1_000_000
+MAX_GRAPHQL_MAX_COST = 100_000_000
+# 8 MiB: a province-scale round document for importRound is under 1 MB, a national one 6.6 MB.
+DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
+MAX_MAX_BODY_BYTES = 1024 * 1024 * 1024
 
 # The service is async end to end, so every URL is mapped to the async driver of its database.
 _ASYNC_DRIVERS = {
@@ -111,12 +132,33 @@ class ObservabilitySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class GraphQLSettings:
+    """Limits that keep one request from costing the server much (``graphql.limits``); every
+    document is checked against them before anything runs."""
+
+    #: The most levels of fields an operation may nest (``{ me { id } }`` is 2).
+    max_depth: int = DEFAULT_GRAPHQL_MAX_DEPTH
+    #: The most aliased fields in one document.
+    max_aliases: int = DEFAULT_GRAPHQL_MAX_ALIASES
+    #: The most field selections in one document, fragments counted where they are spread.
+    max_fields: int = DEFAULT_GRAPHQL_MAX_FIELDS
+    #: The most nodes an operation may return, estimated from its page sizes.
+    max_cost: int = DEFAULT_GRAPHQL_MAX_COST
+    #: The largest request body, in bytes; a larger one is answered 413.
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    #: Whether ``__schema`` and ``__type`` may be queried; GraphiQL needs them. Production may
+    #: turn them off (the contract is published as ``schema/schema.graphql``).
+    introspection: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     data_dir: Path
     database: DatabaseSettings
     security: SecuritySettings
     solver: SolverSettings = field(default_factory=SolverSettings)
     observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
+    graphql: GraphQLSettings = field(default_factory=GraphQLSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -163,6 +205,7 @@ class Settings:
                 log_level=_choice(env.get(LOG_LEVEL), LOG_LEVEL, LOG_LEVELS, "INFO").upper(),
                 worker_metrics_port=_port(env.get(WORKER_METRICS_PORT), WORKER_METRICS_PORT),
             ),
+            graphql=_graphql(env),
         )
 
 
@@ -299,6 +342,55 @@ def _whole_number(value: str | None, variable: str, default: int, maximum: int, 
             f"{variable} must be a whole number of {unit} from 1 to {maximum}, got {value!r}"
         )
     return number
+
+
+def _graphql(env: Mapping[str, str]) -> GraphQLSettings:
+    return GraphQLSettings(
+        max_depth=_whole_number(
+            env.get(GRAPHQL_MAX_DEPTH),
+            GRAPHQL_MAX_DEPTH,
+            DEFAULT_GRAPHQL_MAX_DEPTH,
+            MAX_GRAPHQL_MAX_DEPTH,
+            "levels",
+        ),
+        max_aliases=_whole_number(
+            env.get(GRAPHQL_MAX_ALIASES),
+            GRAPHQL_MAX_ALIASES,
+            DEFAULT_GRAPHQL_MAX_ALIASES,
+            MAX_GRAPHQL_MAX_ALIASES,
+            "aliases",
+        ),
+        max_fields=_whole_number(
+            env.get(GRAPHQL_MAX_FIELDS),
+            GRAPHQL_MAX_FIELDS,
+            DEFAULT_GRAPHQL_MAX_FIELDS,
+            MAX_GRAPHQL_MAX_FIELDS,
+            "fields",
+        ),
+        max_cost=_whole_number(
+            env.get(GRAPHQL_MAX_COST),
+            GRAPHQL_MAX_COST,
+            DEFAULT_GRAPHQL_MAX_COST,
+            MAX_GRAPHQL_MAX_COST,
+            "nodes",
+        ),
+        max_body_bytes=_whole_number(
+            env.get(MAX_BODY_BYTES),
+            MAX_BODY_BYTES,
+            DEFAULT_MAX_BODY_BYTES,
+            MAX_MAX_BODY_BYTES,
+            "bytes",
+        ),
+        introspection=_switch(env.get(GRAPHQL_INTROSPECTION), GRAPHQL_INTROSPECTION, default=True),
+    )
+
+
+def _switch(value: str | None, variable: str, *, default: bool) -> bool:
+    if value is None or not value.strip():
+        return default
+    if value.strip() not in {"0", "1"}:
+        raise SettingsError(f"{variable} must be 0 or 1, got {value!r}")
+    return value.strip() == "1"
 
 
 def _prepare_data_dir(path: Path) -> None:

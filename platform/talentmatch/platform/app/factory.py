@@ -1,5 +1,6 @@
-"""The Litestar application: GraphQL at ``/graphql`` (GraphiQL in a browser), health checks,
-Prometheus metrics at ``/metrics`` and a request id and log line for each request.
+"""The Litestar application: GraphQL at ``/graphql`` (GraphiQL in a browser) under the
+settings' abuse limits, health checks, Prometheus metrics at ``/metrics`` and a request id and
+log line for each request.
 
 On start it creates the database engine and, unless told otherwise, brings the database to the
 newest migration, then starts its solve runner: the embedded one (which takes up runs left
@@ -28,7 +29,8 @@ from talentmatch.platform.app.metrics import http_metrics, metrics
 from talentmatch.platform.app.requests import RequestLogMiddleware, log_unhandled
 from talentmatch.platform.db.migrate import upgrade_database
 from talentmatch.platform.db.session import create_engine, create_session_factory
-from talentmatch.platform.graphql import context_getter, schema
+from talentmatch.platform.graphql import context_getter
+from talentmatch.platform.graphql.schema import build_schema
 from talentmatch.platform.jobs import EmbeddedRunner
 from talentmatch.platform.jobs.queue import QueueRunner
 from talentmatch.platform.settings import QUEUE, Settings, SettingsError, get_settings
@@ -91,7 +93,7 @@ def create_app(
             await engine.dispose()
 
     graphql = make_graphql_controller(
-        schema,
+        build_schema(settings.graphql),
         path=GRAPHQL_PATH,
         graphql_ide="graphiql",
         context_getter=context_getter,
@@ -105,6 +107,8 @@ def create_app(
         # would replace the root logger's handlers, and it logs errors only in debug mode.
         logging_config=None,
         lifespan=[database],
+        # Every request body, GraphQL's included, is read whole: bound it (413 beyond).
+        request_max_body_size=settings.graphql.max_body_bytes,
         state=State({"settings": settings}),
     )
 

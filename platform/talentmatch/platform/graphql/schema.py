@@ -1,5 +1,5 @@
-"""The schema: every area's queries and mutations, the Relay ``node`` field, error masking and
-operation metrics.
+"""The schema: every area's queries and mutations, the Relay ``node`` field, error masking,
+operation metrics and the abuse limits (``graphql.limits``).
 
 ``schema/schema.graphql`` is ``sdl()`` written out by ``talentmatch export-schema``; a test fails
 when the two differ.
@@ -7,6 +7,7 @@ when the two differ.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated
 
 import strawberry
@@ -21,6 +22,7 @@ from talentmatch.platform.graphql.accounts import (
 )
 from talentmatch.platform.graphql.context import Context
 from talentmatch.platform.graphql.errors import mask_unexpected_errors
+from talentmatch.platform.graphql.limits import limit_extensions
 from talentmatch.platform.graphql.metrics import OperationMetrics
 from talentmatch.platform.graphql.rounds import (
     CohortNode,
@@ -37,8 +39,9 @@ from talentmatch.platform.graphql.runs import (
     RunNode,
     RunSubscriptions,
 )
+from talentmatch.platform.settings import GraphQLSettings
 
-__all__ = ["NODE_TYPES", "Mutation", "Query", "Subscription", "schema", "sdl"]
+__all__ = ["NODE_TYPES", "Mutation", "Query", "Subscription", "build_schema", "schema", "sdl"]
 
 #: The types ``node(id:)`` resolves, by GraphQL type name (the name inside a global ID).
 NODE_TYPES: dict[
@@ -96,28 +99,38 @@ class Subscription(RunSubscriptions):
     pass
 
 
-# One instance each for the process: the caches live in them (a new one per request would
-# start empty every time).
-_PARSER_CACHE = ParserCache(maxsize=256)
-_VALIDATION_CACHE = ValidationCache(maxsize=256)
+# The caches live at module level in Strawberry, keyed by their size, so a fresh extension per
+# request (which holds that request's execution context) still finds what earlier ones cached.
+_CACHE_SIZE = 256
 
-schema = strawberry.Schema(
-    query=Query,
-    mutation=Mutation,
-    subscription=Subscription,
-    types=list(NODE_TYPES.values()),
-    # Extensions nest in list order: OperationMetrics, inside the masking, still sees the
-    # unexpected exceptions that masking hides from the client.
-    # Clients send the same few documented operations over and over: parsing and validating
-    # each document once per process, not on every request, saves a third of a small read's
-    # time. Both depend only on the document and the schema; the caches are bounded (LRU).
-    extensions=[
-        mask_unexpected_errors,
-        OperationMetrics,
-        lambda: _PARSER_CACHE,
-        lambda: _VALIDATION_CACHE,
-    ],
-)
+
+@cache
+def build_schema(limits: GraphQLSettings) -> strawberry.Schema:
+    """The schema enforcing ``limits`` (one per distinct settings, built once)."""
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=list(NODE_TYPES.values()),
+        # Extensions nest in list order: OperationMetrics, inside the masking, still sees the
+        # unexpected exceptions that masking hides from the client.
+        # Clients send the same few documented operations over and over: parsing and validating
+        # each document once per process, not on every request, saves a third of a small read's
+        # time. Both depend only on the document and the schema; the caches are bounded (LRU).
+        # The limits come after the validation cache: the node limit reads its verdict.
+        extensions=[
+            mask_unexpected_errors,
+            OperationMetrics,
+            lambda: ParserCache(maxsize=_CACHE_SIZE),
+            lambda: ValidationCache(maxsize=_CACHE_SIZE),
+            *limit_extensions(limits),
+        ],
+    )
+
+
+#: The schema with the default limits: what tests execute and ``export-schema`` prints (limits
+#: are validation rules, so every schema prints the same SDL).
+schema = build_schema(GraphQLSettings())
 
 
 def sdl() -> str:
