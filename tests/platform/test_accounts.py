@@ -26,6 +26,7 @@ from talentmatch.platform.services.accounts import (
     sign_up,
     verify_organization,
 )
+from talentmatch.platform.services.common_passwords import COMMON_PASSWORDS
 
 NOW = datetime(2027, 3, 1, 9, 0, tzinfo=UTC)
 PASSWORD = "silk-road-2027"
@@ -156,6 +157,102 @@ async def test_ten_character_password_with_a_letter_is_accepted(session: AsyncSe
     )
 
     assert user.email == "a@b.cn"
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "code", "message"),
+    [
+        (
+            "a@b.cn",
+            "x" * 64 + "y" * 65,
+            ErrorCode.PASSWORD_TOO_LONG,
+            "must be at most 128 characters long",
+        ),
+        (
+            "a@b.cn",
+            "a" * 12,
+            ErrorCode.PASSWORD_ONE_CHARACTER,
+            "must not be one character repeated",
+        ),
+        (
+            "a@b.cn",
+            "%%%%%%%%%%",
+            ErrorCode.PASSWORD_ONE_CHARACTER,
+            "must not be one character repeated",
+        ),
+        (
+            "Anna@b.cn",
+            "silk-ANNA-2027",
+            ErrorCode.PASSWORD_CONTAINS_EMAIL,
+            "must not contain the name of the email address (the part before @)",
+        ),
+        (
+            "li.wei@anji-vocational.edu.cn",
+            "Li.Wei.2027!",
+            ErrorCode.PASSWORD_CONTAINS_EMAIL,
+            "must not contain the name of the email address (the part before @)",
+        ),
+        *[
+            (
+                "a@b.cn",
+                common,
+                ErrorCode.PASSWORD_TOO_COMMON,
+                "is one of the most common passwords, which are guessed first; choose another",
+            )
+            for common in ["password123", "Password123", "QWERTYUIOP", "1q2w3e4r5t", "woaini1314"]
+        ],
+    ],
+)
+async def test_password_breaking_a_rule_is_invalid_on_password_with_that_rules_code(
+    session: AsyncSession, email: str, password: str, code: ErrorCode, message: str
+) -> None:
+    with pytest.raises(Invalid) as info:
+        await sign_up(session, email, password, OrganizationKind.SCHOOL, "学校", None, ANJI)
+
+    assert error_of(info) == (Invalid, code, message, "password")
+    assert (await session.scalars(select(User))).all() == []
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [
+        ("a@b.cn", "x" * 64 + "y" * 64),  # 128 characters
+        ("ann@b.cn", "silk-ann-2027"),  # a name shorter than 4 may appear
+        ("anna@b.cn", "silk-road-2027"),
+        ("a@b.cn", "aaaaaaaaab"),
+        ("a@b.cn", "password123x"),
+    ],
+)
+async def test_password_just_inside_the_rules_is_accepted(
+    session: AsyncSession, email: str, password: str
+) -> None:
+    user = await sign_up(session, email, password, OrganizationKind.SCHOOL, "学校", None, ANJI)
+
+    assert user.email == email
+
+
+def test_the_common_passwords_are_a_hundred_lower_case_ones_the_other_rules_let_through() -> None:
+    passed_other_rules = [
+        p for p in COMMON_PASSWORDS if len(p) >= 10 and not p.isdigit() and len(set(p)) > 1
+    ]
+
+    assert len(COMMON_PASSWORDS) == 112
+    assert sorted(passed_other_rules) == sorted(COMMON_PASSWORDS)
+    assert [p for p in COMMON_PASSWORDS if p != p.lower()] == []
+
+
+async def test_an_over_long_password_is_wrong_credentials_at_log_in(session: AsyncSession) -> None:
+    await make_party(session, "hr@yiwu-trade.com")
+
+    with pytest.raises(Invalid) as info:
+        await log_in(session, "hr@yiwu-trade.com", PASSWORD + "x" * 200, NOW)
+
+    assert error_of(info) == (
+        Invalid,
+        ErrorCode.INVALID_CREDENTIALS,
+        "the email or the password is wrong",
+        None,
+    )
 
 
 @pytest.mark.parametrize("region", ["33052", "3305230", "033052", "33O523", "", " 330523"])

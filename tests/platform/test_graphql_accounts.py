@@ -16,10 +16,10 @@ import pytest
 from graphql import parse, validate
 from litestar import Litestar
 from litestar.testing import AsyncTestClient
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine
 from talentmatch.platform.app import create_app
-from talentmatch.platform.db import Organization, User, utcnow
+from talentmatch.platform.db import AccessToken, LoginFailure, Organization, User, utcnow
 from talentmatch.platform.graphql import schema
 from talentmatch.platform.services import accounts
 from talentmatch.platform.settings import Settings
@@ -260,6 +260,88 @@ async def test_wrong_password_gives_invalid_credentials_and_no_token(client: Cli
     assert await run(client, "LogIn", wrong) == refused
     # an unknown email is refused in exactly the same words
     assert await run(client, "LogIn", unknown) == refused
+
+
+def log_in_refused(code: str, message: str) -> dict[str, Any]:
+    error = {"field": None, "code": code, "message": message}
+    return {"data": {"logIn": {"token": None, "expiresAt": None, "user": None, "errors": [error]}}}
+
+
+async def stored_failures(engine: AsyncEngine) -> list[tuple[str, str | None]]:
+    async with engine.connect() as connection:
+        rows = await connection.execute(select(LoginFailure.email, LoginFailure.address))
+        return sorted((email, address) for email, address in rows)
+
+
+@pytest.mark.parametrize("email", ["li.wei@anji-vocational.edu.cn", "nobody@anji.gov.cn"])
+async def test_five_failures_are_committed_and_then_even_the_right_password_is_refused(
+    client: Client, engine: AsyncEngine, email: str
+) -> None:
+    await sign_up(client)
+    wrong = {"input": {"email": email, "password": "silk-road-2028"}}
+    right = {"input": {"email": email, "password": PASSWORD}}
+    bad_credentials = log_in_refused("INVALID_CREDENTIALS", "the email or the password is wrong")
+
+    failures = [await run(client, "LogIn", wrong) for _ in range(5)]
+    refused = await run(client, "LogIn", right)
+
+    assert failures == [bad_credentials] * 5
+    assert refused["data"]["logIn"]["errors"][0]["code"] == "TOO_MANY_ATTEMPTS"
+    message = refused["data"]["logIn"]["errors"][0]["message"]
+    retry = re.fullmatch(r"too many failed log-ins; try again in (\d+) seconds", message)
+    assert retry is not None
+    assert 1 <= int(retry[1]) <= 900  # the exact figure is the service's test, with its own now
+    assert refused == log_in_refused("TOO_MANY_ATTEMPTS", message)
+    # Recorded despite the rolled-back unit of work, with the address the server saw.
+    assert await stored_failures(engine) == [(email, "testclient")] * 5
+
+
+async def test_a_successful_log_in_clears_the_failures_from_that_address(
+    client: Client, engine: AsyncEngine
+) -> None:
+    user = await sign_up(client)
+    wrong = {"input": {"email": user["email"], "password": "silk-road-2028"}}
+    for _ in range(4):
+        await run(client, "LogIn", wrong)
+
+    await log_in(client, user["email"])
+
+    assert await stored_failures(engine) == []
+
+
+async def test_a_common_password_is_refused_at_sign_up_on_password(client: Client) -> None:
+    variables = sign_up_input()
+    variables["input"]["password"] = "Qwertyuiop123"
+
+    body = await run(client, "SignUp", variables)
+
+    assert body["data"]["signUp"] == {
+        "user": None,
+        "errors": [
+            {
+                "field": "password",
+                "code": "PASSWORD_TOO_COMMON",
+                "message": "is one of the most common passwords, which are guessed first; "
+                "choose another",
+            }
+        ],
+    }
+
+
+async def test_an_expired_token_authenticates_nobody(client: Client, engine: AsyncEngine) -> None:
+    user = await sign_up(client)
+    token = await log_in(client, user["email"])
+    assert (await run(client, "Me", token=token))["data"]["me"]["id"] == user["id"]
+
+    async with engine.begin() as connection:
+        await connection.execute(
+            update(AccessToken).values(expires_at=utcnow() - timedelta(seconds=1))
+        )
+
+    assert await run(client, "Me", token=token) == {"data": {"me": None}}
+    assert await run(client, "LogOut", token=token) == {
+        "data": {"logOut": {"user": None, "errors": []}}
+    }
 
 
 async def test_bad_region_gives_invalid_region_on_region_and_stores_nothing(

@@ -39,6 +39,9 @@ GRAPHQL_MAX_FIELDS = "TALENTMATCH_GRAPHQL_MAX_FIELDS"
 GRAPHQL_MAX_COST = "TALENTMATCH_GRAPHQL_MAX_COST"
 GRAPHQL_INTROSPECTION = "TALENTMATCH_GRAPHQL_INTROSPECTION"
 MAX_BODY_BYTES = "TALENTMATCH_MAX_BODY_BYTES"
+LOGIN_MAX_FAILURES_PER_ACCOUNT = "TALENTMATCH_LOGIN_MAX_FAILURES_PER_ACCOUNT"
+LOGIN_MAX_FAILURES_PER_ADDRESS = "TALENTMATCH_LOGIN_MAX_FAILURES_PER_ADDRESS"
+LOGIN_WINDOW_SECONDS = "TALENTMATCH_LOGIN_WINDOW_SECONDS"
 
 DEFAULT_DATA_DIR = ".talentmatch"
 DEFAULT_TOKEN_TTL_MINUTES = 720
@@ -73,6 +76,13 @@ MAX_GRAPHQL_MAX_COST = 100_000_000
 # 8 MiB: a province-scale round document for importRound is under 1 MB, a national one 6.6 MB.
 DEFAULT_MAX_BODY_BYTES = 8 * 1024 * 1024
 MAX_MAX_BODY_BYTES = 1024 * 1024 * 1024
+# Login throttling: five guesses per account and twenty per client address (an office behind one
+# NAT address shares it) in a quarter of an hour.
+DEFAULT_LOGIN_MAX_FAILURES_PER_ACCOUNT = 5
+DEFAULT_LOGIN_MAX_FAILURES_PER_ADDRESS = 20
+DEFAULT_LOGIN_WINDOW_SECONDS = 900
+MAX_LOGIN_MAX_FAILURES = 10_000
+MAX_LOGIN_WINDOW_SECONDS = 24 * 3600
 
 # The service is async end to end, so every URL is mapped to the async driver of its database.
 _ASYNC_DRIVERS = {
@@ -132,6 +142,20 @@ class ObservabilitySettings:
 
 
 @dataclass(frozen=True, slots=True)
+class LoginThrottleSettings:
+    """How many failed log-ins are allowed in a sliding window before further attempts are
+    refused unchecked: per account (the email tried) and per client address."""
+
+    max_failures_per_account: int = DEFAULT_LOGIN_MAX_FAILURES_PER_ACCOUNT
+    max_failures_per_address: int = DEFAULT_LOGIN_MAX_FAILURES_PER_ADDRESS
+    window_seconds: int = DEFAULT_LOGIN_WINDOW_SECONDS
+
+    @property
+    def window(self) -> timedelta:
+        return timedelta(seconds=self.window_seconds)
+
+
+@dataclass(frozen=True, slots=True)
 class GraphQLSettings:
     """Limits that keep one request from costing the server much (``graphql.limits``); every
     document is checked against them before anything runs."""
@@ -159,6 +183,7 @@ class Settings:
     solver: SolverSettings = field(default_factory=SolverSettings)
     observability: ObservabilitySettings = field(default_factory=ObservabilitySettings)
     graphql: GraphQLSettings = field(default_factory=GraphQLSettings)
+    login: LoginThrottleSettings = field(default_factory=LoginThrottleSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -204,6 +229,29 @@ class Settings:
                 log_format=_choice(env.get(LOG_FORMAT), LOG_FORMAT, (TEXT, JSON), TEXT).lower(),
                 log_level=_choice(env.get(LOG_LEVEL), LOG_LEVEL, LOG_LEVELS, "INFO").upper(),
                 worker_metrics_port=_port(env.get(WORKER_METRICS_PORT), WORKER_METRICS_PORT),
+            ),
+            login=LoginThrottleSettings(
+                max_failures_per_account=_whole_number(
+                    env.get(LOGIN_MAX_FAILURES_PER_ACCOUNT),
+                    LOGIN_MAX_FAILURES_PER_ACCOUNT,
+                    DEFAULT_LOGIN_MAX_FAILURES_PER_ACCOUNT,
+                    MAX_LOGIN_MAX_FAILURES,
+                    "failures",
+                ),
+                max_failures_per_address=_whole_number(
+                    env.get(LOGIN_MAX_FAILURES_PER_ADDRESS),
+                    LOGIN_MAX_FAILURES_PER_ADDRESS,
+                    DEFAULT_LOGIN_MAX_FAILURES_PER_ADDRESS,
+                    MAX_LOGIN_MAX_FAILURES,
+                    "failures",
+                ),
+                window_seconds=_whole_number(
+                    env.get(LOGIN_WINDOW_SECONDS),
+                    LOGIN_WINDOW_SECONDS,
+                    DEFAULT_LOGIN_WINDOW_SECONDS,
+                    MAX_LOGIN_WINDOW_SECONDS,
+                    "seconds",
+                ),
             ),
             graphql=_graphql(env),
         )

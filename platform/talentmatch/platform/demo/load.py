@@ -24,8 +24,8 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from talentmatch.platform.db import MatchingRound, Organization, OrganizationKind, User
 from talentmatch.platform.demo import data
-from talentmatch.platform.errors import DomainError
-from talentmatch.platform.services.accounts import sign_up, verify_organization
+from talentmatch.platform.errors import DomainError, Invalid
+from talentmatch.platform.services.accounts import check_password, sign_up, verify_organization
 from talentmatch.platform.services.rounds import (
     COHORTS,
     PROGRAMS,
@@ -103,7 +103,7 @@ async def load_demo(session: AsyncSession, *, now: datetime | None = None) -> li
     logins: list[DemoLogin] = []
 
     async def join(organization: data.DemoOrganization) -> User:
-        password = _new_password()
+        password = _new_password(organization.email)
         user = await sign_up(
             session,
             organization.email,
@@ -169,13 +169,22 @@ async def _post(
         await post_entry(session, users[entry.owner], kind, round_id, entry.fields, code=entry.code)
 
 
-def _new_password() -> str:
+def _new_password(email: str) -> str:
     while True:
         password = secrets.token_urlsafe(_PASSWORD_BYTES)
-        # The sign-up rules refuse an all-digit password (vanishingly rare, but possible), and a
-        # leading "-" reads as an option when the password is pasted into a command line.
-        if not password.isdigit() and not password.startswith("-"):
+        # A leading "-" reads as an option when the password is pasted into a command line.
+        if not password.startswith("-") and _meets_password_rules(password, email):
             return password
+
+
+def _meets_password_rules(password: str, email: str) -> bool:
+    # A random password breaks a sign-up rule (all digits, holding the email's name) only
+    # vanishingly rarely, but a demo load must not fail on that chance.
+    try:
+        check_password(password, email.strip().lower())
+    except Invalid:
+        return False
+    return True
 
 
 async def _organization_count(session: AsyncSession) -> int:

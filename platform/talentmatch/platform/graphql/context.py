@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from litestar.datastructures import Headers, State
+from litestar.types import Scope
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.litestar import BaseContext
 from talentmatch.platform.db import User, utcnow
@@ -33,6 +34,9 @@ class Context(BaseContext, kw_only=True):
     user: User | None
     #: Where runMatching and rematch hand their new runs.
     runner: SolveRunner
+    #: The client's IP address as the ASGI server saw it (behind a proxy, only what uvicorn's
+    #: ``--proxy-headers`` / ``forwarded_allow_ips`` made of X-Forwarded-For); None if unknown.
+    client_address: str | None = None
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -46,9 +50,9 @@ def bearer_token(authorization: str | None) -> str | None:
     return token
 
 
-async def context_getter(headers: Headers, state: State) -> AsyncIterator[Context]:
-    """Litestar dependency: the context of one request (``headers`` and ``state`` are injected
-    by Litestar, for HTTP and WebSocket connections alike)."""
+async def context_getter(headers: Headers, state: State, scope: Scope) -> AsyncIterator[Context]:
+    """Litestar dependency: the context of one request (``headers``, ``state`` and ``scope`` are
+    injected by Litestar, for HTTP and WebSocket connections alike)."""
     sessions: async_sessionmaker[AsyncSession] = state.session_factory
     settings: Settings = state.settings
     async with sessions() as session:
@@ -62,4 +66,11 @@ async def context_getter(headers: Headers, state: State) -> AsyncIterator[Contex
             token=token,
             user=user,
             runner=state.runner,
+            client_address=_client_address(scope),
         )
+
+
+def _client_address(scope: Scope) -> str | None:
+    # The scope rather than a Request, so that WebSocket connections get theirs too.
+    client = scope.get("client")
+    return client[0] if client else None

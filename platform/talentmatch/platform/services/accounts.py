@@ -27,12 +27,16 @@ from talentmatch.matching.compat import covers
 from talentmatch.platform.db import AccessToken, Organization, OrganizationKind, User, utcnow
 from talentmatch.platform.db.accounts import EMAIL_LENGTH, NAME_LENGTH
 from talentmatch.platform.errors import Conflict, ErrorCode, Forbidden, Invalid, NotFound
-from talentmatch.platform.settings import DEFAULT_TOKEN_TTL_MINUTES
+from talentmatch.platform.services import login_throttle
+from talentmatch.platform.services.common_passwords import is_common_password
+from talentmatch.platform.settings import DEFAULT_TOKEN_TTL_MINUTES, LoginThrottleSettings
 
 __all__ = [
     "DEFAULT_TOKEN_TTL",
+    "MAX_PASSWORD_LENGTH",
     "MIN_PASSWORD_LENGTH",
     "authenticate",
+    "check_password",
     "log_in",
     "log_out",
     "organizations_query",
@@ -43,6 +47,10 @@ __all__ = [
 ]
 
 MIN_PASSWORD_LENGTH = 10
+# Argon2 reads the whole password, so a megabyte of it would be a cheap way to burn CPU.
+MAX_PASSWORD_LENGTH = 128
+# A shorter local part ("li@...") would refuse too many good passwords that happen to hold it.
+MIN_EMAIL_PART_IN_PASSWORD = 4
 DEFAULT_TOKEN_TTL = timedelta(minutes=DEFAULT_TOKEN_TTL_MINUTES)
 
 # The HTML standard's "valid email address": what a browser's email field accepts.
@@ -71,7 +79,7 @@ async def sign_up(
 ) -> User:
     """Create an organization (unverified) and its first user, who is its admin."""
     email = _normalize_email(email)
-    _check_password(password)
+    check_password(password, email)
     kind = _organization_kind(kind)
     name_zh = _required_name(name_zh, "name_zh")
     name_en = _optional_name(name_en, "name_en")
@@ -105,18 +113,29 @@ async def log_in(
     now: datetime,
     *,
     ttl: timedelta = DEFAULT_TOKEN_TTL,
+    address: str | None = None,
+    throttle: LoginThrottleSettings = login_throttle.DEFAULT_RULES,
 ) -> tuple[str, datetime]:
     """A new bearer token for the user and when it expires. An unknown email and a wrong
     password give the same error, after the same amount of hashing work, so that neither the
-    answer nor its timing tells whether an account exists."""
+    answer nor its timing tells whether an account exists.
+
+    When the email or the client ``address`` has had too many failures lately, the attempt is
+    refused (TOO_MANY_ATTEMPTS) before the password is looked at. The caller records a refusal
+    for bad credentials with ``login_throttle.record_failure``, outside the rolled-back unit of
+    work; a success forgets the email's failures from ``address``."""
     _require_aware(now)
+    await login_throttle.refuse_if_throttled(session, email, address, now, throttle)
     user = await session.scalar(
         select(User).where(User.email == (email.strip().lower() if isinstance(email, str) else ""))
     )
     stored_hash = user.password_hash if user is not None else None
-    matches = await asyncio.to_thread(_password_matches, stored_hash, password)
+    # An over-long password cannot match (sign-up refuses them) and is not worth hashing.
+    matches = isinstance(password, str) and len(password) <= MAX_PASSWORD_LENGTH
+    matches = matches and await asyncio.to_thread(_password_matches, stored_hash, password)
     if user is None or not matches:
         raise Invalid(ErrorCode.INVALID_CREDENTIALS, _BAD_CREDENTIALS)
+    await login_throttle.clear_failures(session, email, address)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = await asyncio.to_thread(_hasher.hash, password)
     token = secrets.token_urlsafe(32)
@@ -269,17 +288,44 @@ def _normalize_email(email: str) -> str:
     return value
 
 
-def _check_password(password: str) -> None:
+def check_password(password: str, email: str) -> None:
+    """Raise Invalid for the first password rule ``password`` breaks for ``email`` (normalized,
+    as sign-up stores it)."""
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
         raise Invalid(
             ErrorCode.PASSWORD_TOO_SHORT,
             f"must be at least {MIN_PASSWORD_LENGTH} characters long",
             "password",
         )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise Invalid(
+            ErrorCode.PASSWORD_TOO_LONG,
+            f"must be at most {MAX_PASSWORD_LENGTH} characters long",
+            "password",
+        )
     if password.isdigit():
         raise Invalid(
             ErrorCode.PASSWORD_ALL_DIGITS,
             "must not be only digits; add letters or other characters",
+            "password",
+        )
+    if len(set(password)) == 1:
+        raise Invalid(
+            ErrorCode.PASSWORD_ONE_CHARACTER,
+            "must not be one character repeated",
+            "password",
+        )
+    local_part = email.partition("@")[0]
+    if len(local_part) >= MIN_EMAIL_PART_IN_PASSWORD and local_part in password.lower():
+        raise Invalid(
+            ErrorCode.PASSWORD_CONTAINS_EMAIL,
+            "must not contain the name of the email address (the part before @)",
+            "password",
+        )
+    if is_common_password(password):
+        raise Invalid(
+            ErrorCode.PASSWORD_TOO_COMMON,
+            "is one of the most common passwords, which are guessed first; choose another",
             "password",
         )
 

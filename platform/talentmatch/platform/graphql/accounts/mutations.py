@@ -17,8 +17,8 @@ from talentmatch.platform.graphql.accounts.types import (
     organization_key,
 )
 from talentmatch.platform.graphql.context import Context
-from talentmatch.platform.graphql.errors import UserError, unit_of_work
-from talentmatch.platform.services import accounts
+from talentmatch.platform.graphql.errors import UserError, after_commit, unit_of_work
+from talentmatch.platform.services import accounts, login_throttle
 
 __all__ = ["AccountMutations"]
 
@@ -38,7 +38,8 @@ ERRORS_DESCRIPTION = "What was wrong with the input; empty when the mutation suc
 class SignUpInput:
     email: str = strawberry.field(description="Email address (邮箱); the log-in name.")
     password: str = strawberry.field(
-        description="Password (密码): at least 10 characters, not only digits."
+        description="Password (密码): 10 to 128 characters, not only digits nor one character "
+        "repeated, without the email's name (the part before @), not a common password."
     )
     organization_kind: OrganizationKind = strawberry.field(description="Kind of party (机构类型).")
     organization_name_zh: str = strawberry.field(description="Organization name (机构名称).")
@@ -114,18 +115,34 @@ class AccountMutations:
             return SignUpPayload(user=None, errors=work.errors)
         return SignUpPayload(user=UserNode.from_model(user), errors=[])
 
-    @strawberry.mutation(description="Log in (登录): a bearer token for the user.")
+    @strawberry.mutation(
+        description="Log in (登录): a bearer token for the user. After too many failed log-ins "
+        "for the email or from the client's address, attempts are refused with "
+        "TOO_MANY_ATTEMPTS for a while, whatever the password."
+    )
     async def log_in(self, info: strawberry.Info[Context, None], input: LogInInput) -> LogInPayload:
-        session = info.context.session
+        session, address = info.context.session, info.context.client_address
+        rules, now = info.context.settings.login, utcnow()
         async with unit_of_work(session) as work:
             token, expires_at = await accounts.log_in(
                 session,
                 input.email,
                 input.password,
-                utcnow(),
+                now,
                 ttl=info.context.settings.security.token_ttl,
+                address=address,
+                throttle=rules,
             )
             user = await accounts.authenticate(session, token, utcnow())
+        if any(error.code is ErrorCode.INVALID_CREDENTIALS for error in work.errors):
+            # The unit of work was rolled back: the failure is committed in a transaction of its
+            # own, once the request's transaction has ended (on SQLite that one may hold the
+            # write lock until then).
+            email, sessions = input.email, info.context.sessions
+            await after_commit(
+                session,
+                lambda: login_throttle.record_failure(sessions, email, address, now, rules),
+            )
         if work.errors or user is None:
             return LogInPayload(token=None, expires_at=None, user=None, errors=work.errors)
         return LogInPayload(
