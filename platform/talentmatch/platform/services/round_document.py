@@ -37,6 +37,8 @@ from talentmatch.platform.errors import ErrorCode, FieldProblem, Forbidden, Inva
 from talentmatch.platform.services.accounts import within_reach
 from talentmatch.platform.services.rounds import (
     ENTRY_KINDS,
+    NUL,
+    NUL_MESSAGE,
     by_code,
     entry_columns,
     entry_document,
@@ -118,7 +120,7 @@ async def import_round(
         parsed = round_from_dict(document)
     except DocumentError as error:
         raise _invalid_document(error) from None
-    problems: list[FieldProblem] = []
+    problems: list[FieldProblem] = _nul_problems(document)
     if not covers(association.region, parsed.info.region):
         problems.append(
             FieldProblem(
@@ -261,6 +263,22 @@ def _uuid(value: Any) -> uuid.UUID | None:
         return uuid.UUID(value) if isinstance(value, str) else None
     except ValueError:
         return None
+
+
+def _nul_problems(value: Any, where: str = "") -> list[FieldProblem]:
+    """A problem for every string of the document holding U+0000 (see ``rounds.NUL``), named
+    by its location (``subsidies[0].id``)."""
+    if isinstance(value, str):
+        return [FieldProblem(where or None, NUL_MESSAGE)] if NUL in value else []
+    if isinstance(value, Mapping):
+        return [
+            problem
+            for key, item in value.items()
+            for problem in _nul_problems(item, f"{where}.{key}" if where else str(key))
+        ]
+    if isinstance(value, list):
+        return [p for i, item in enumerate(value) for p in _nul_problems(item, f"{where}[{i}]")]
+    return []
 
 
 def _invalid_document(error: DocumentError) -> Invalid:

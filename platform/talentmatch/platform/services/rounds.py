@@ -63,6 +63,8 @@ from talentmatch.platform.services.accounts import within_reach, within_region
 __all__ = [
     "COHORTS",
     "ENTRY_KINDS",
+    "NUL",
+    "NUL_MESSAGE",
     "PROGRAMS",
     "REQUESTS",
     "SUBSIDIES",
@@ -89,6 +91,10 @@ E = TypeVar("E", Cohort, TrainingProgram, InternRequest, SubsidyProgram)
 EngineEntry = EngineCohort | EngineProgram | EngineRequest | EngineSubsidy
 
 _REGION = re.compile(r"[1-9][0-9]{5}")  # GB/T 2260, as the engine's documents require
+#: PostgreSQL's text cannot hold U+0000 (SQLite's can): refused everywhere, so that both
+#: databases give the same answer, and as the user's mistake rather than a failed INSERT.
+NUL = "\x00"
+NUL_MESSAGE = "must not contain the character U+0000 (NUL)"
 # A stand-in round around a single entry or policy that the engine's reader checks.
 _CHECK_ROUND = {"id": "check", "name": "check", "region": "330000"}
 _SECTIONS = ("cohorts", "programs", "requests", "subsidies")
@@ -495,6 +501,8 @@ def _round_name(value: str) -> str:
     name = value.strip() if isinstance(value, str) else ""
     if not name:
         raise Invalid(ErrorCode.INVALID_NAME, "must not be empty", "name")
+    if NUL in name:
+        raise Invalid(ErrorCode.INVALID_NAME, NUL_MESSAGE, "name")
     if len(name) > NAME_LENGTH:
         raise Invalid(
             ErrorCode.INVALID_NAME, f"must be at most {NAME_LENGTH} characters long", "name"
@@ -528,6 +536,8 @@ def _check_entry(
     ]
     if isinstance(code, str) and len(code) > CODE_LENGTH:
         problems.append(FieldProblem("code", f"must be at most {CODE_LENGTH} characters long"))
+    if isinstance(code, str) and NUL in code:
+        problems.append(FieldProblem("code", NUL_MESSAGE))
     entry: dict[str, Any] = {
         "id": code,
         kind.party_field: str(party),
