@@ -24,6 +24,7 @@ from litestar import Litestar
 from litestar.datastructures import State
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.litestar import make_graphql_controller
+from talentmatch.platform.app.bulk import BULK_HANDLERS
 from talentmatch.platform.app.health import live, ready
 from talentmatch.platform.app.metrics import http_metrics, metrics
 from talentmatch.platform.app.requests import RequestLogMiddleware, log_unhandled
@@ -99,7 +100,7 @@ def create_app(
         context_getter=context_getter,
     )
     return Litestar(
-        route_handlers=[graphql, live, ready, metrics],
+        route_handlers=[graphql, live, ready, metrics, *BULK_HANDLERS],
         # The request log first (outermost): its duration covers the metrics middleware too.
         middleware=[RequestLogMiddleware(), http_metrics().middleware],
         after_exception=[log_unhandled],

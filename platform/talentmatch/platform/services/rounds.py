@@ -81,6 +81,7 @@ __all__ = [
     "list_rounds",
     "open_round",
     "post_entry",
+    "require_poster",
     "require_round_association",
     "rounds_query",
     "update_entry",
@@ -291,20 +292,7 @@ async def post_entry(
     ``code`` is the entry's id in round documents, unique among the round's entries of its kind;
     one is generated when it is None.
     """
-    organization = await _party(session, user, kind)
-    round_ = await _round(session, round_id)
-    association = await session.get(Organization, round_.association_id)
-    if (
-        not organization.verified
-        or association is None
-        or not within_reach(organization, association.region, round_.region)
-    ):
-        raise Forbidden(
-            ErrorCode.NOT_VERIFIED,
-            "your organization must be verified by the round's association (or another covering "
-            "your region) before it posts into this round",
-        )
-    _require_open(round_)
+    organization, round_ = await require_poster(session, user, kind, round_id)
     code = _new_code(kind) if code is None else code
     entry = _check_entry(kind, code, organization.id, fields)
     await _check_preferred_schools(session, kind, fields)
@@ -325,6 +313,28 @@ async def post_entry(
     except IntegrityError:
         raise _code_taken(kind, code) from None  # a concurrent post took the code
     return row
+
+
+async def require_poster(
+    session: AsyncSession, user: User, kind: EntryKind[Any], round_id: uuid.UUID
+) -> tuple[Organization, MatchingRound]:
+    """The user's organization and the round, if the organization may post entries of ``kind``
+    into it now (the checks of ``post_entry`` that do not depend on the entry itself)."""
+    organization = await _party(session, user, kind)
+    round_ = await _round(session, round_id)
+    association = await session.get(Organization, round_.association_id)
+    if (
+        not organization.verified
+        or association is None
+        or not within_reach(organization, association.region, round_.region)
+    ):
+        raise Forbidden(
+            ErrorCode.NOT_VERIFIED,
+            "your organization must be verified by the round's association (or another covering "
+            "your region) before it posts into this round",
+        )
+    _require_open(round_)
+    return organization, round_
 
 
 async def update_entry(
