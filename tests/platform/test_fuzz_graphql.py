@@ -52,7 +52,7 @@ pytestmark = pytest.mark.fuzz
 
 #: Generated documents per operation and caller (at most: an operation with few possible
 #: documents has fewer).
-EXAMPLES = 40
+EXAMPLES = 30
 EMAIL, PASSWORD = "office@fuzz-cbec.example.cn", "Quartz-Lantern-2027"
 ROOT = graphql_schema._schema
 
