@@ -1,4 +1,4 @@
-"""The ``talentmatch`` command: solve, verify, generate and benchmark rounds offline.
+"""The ``talentmatch`` command: solve, verify, analyse, generate and benchmark rounds offline.
 
 Other distributions (the service) add their own sub-commands through the entry-point group
 ``talentmatch.commands``: each entry point is a function that receives the sub-parser collection.
@@ -120,6 +120,35 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_whatif(args: argparse.Namespace) -> int:
+    from talentmatch.matching.whatif import WhatIfParams, analyse
+
+    round_ = load_round(args.round)
+    params = WhatIfParams(time_limit_seconds=args.time_limit, workers=args.workers, seed=args.seed)
+    if args.solution:
+        base = load_solution(args.solution)
+        violations = verify(round_, base)
+        if violations:
+            print(f"talentmatch: {args.solution} breaks {len(violations)} rules", file=sys.stderr)
+            for v in violations:
+                print(f"  - {v}", file=sys.stderr)
+            return EXIT_VIOLATIONS
+    else:
+        # Reasons do not change what a re-solve answers: skip their re-solves.
+        base = solve(round_, SolveParams(workers=args.workers, seed=args.seed, explain=False))
+    try:
+        result = analyse(round_, base, params)
+    except ValueError as exc:
+        print(f"talentmatch: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(result.summary())
+    if args.output:
+        text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
+        Path(args.output).write_text(text + "\n", "utf-8")
+        print(f"\nwhat-if written to {args.output}")
+    return EXIT_OK
+
+
 def cmd_bench(args: argparse.Namespace) -> int:
     from talentmatch.matching.bench import run_from_args
 
@@ -163,6 +192,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("round")
     p.add_argument("solution")
     p.set_defaults(run=cmd_verify)
+
+    p = sub.add_parser(
+        "whatif", help="what 10 %% more or less of each subsidy budget and capacity changes"
+    )
+    p.add_argument("round", help="round document (JSON)")
+    p.add_argument("--solution", help="its solved solution document (default: solve it first)")
+    p.add_argument("--time-limit", type=float, default=5.0, help="seconds per re-solve (default 5)")
+    p.add_argument("--workers", type=int, default=1, help="CP-SAT search workers (default 1)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("-o", "--output", help="write the what-if document (JSON) here")
+    p.set_defaults(run=cmd_whatif)
 
     from talentmatch.matching.generate import SCALES
 
