@@ -36,6 +36,7 @@ MODEL_TABLES = {
     "subsidy_programs",
     "match_runs",
     "placements",
+    "audit_events",
 }
 
 

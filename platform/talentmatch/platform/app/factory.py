@@ -22,12 +22,14 @@ from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.datastructures import State
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry.litestar import make_graphql_controller
 from talentmatch.platform.app.bulk import BULK_HANDLERS
 from talentmatch.platform.app.health import live, ready
 from talentmatch.platform.app.metrics import http_metrics, metrics
 from talentmatch.platform.app.requests import RequestLogMiddleware, log_unhandled
+from talentmatch.platform.app.unavailable import unavailable_or_internal_error
 from talentmatch.platform.db.migrate import upgrade_database
 from talentmatch.platform.db.session import create_engine, create_session_factory
 from talentmatch.platform.graphql import context_getter
@@ -83,7 +85,7 @@ def create_app(
         runner: EmbeddedRunner | QueueRunner = (
             QueueRunner(settings.database.url)
             if settings.solver.runner == QUEUE
-            else EmbeddedRunner(app.state.session_factory, settings.solver)
+            else EmbeddedRunner(create_session_factory(engine, writes=True), settings.solver)
         )
         app.state.runner = runner
         try:
@@ -104,6 +106,11 @@ def create_app(
         # The request log first (outermost): its duration covers the metrics middleware too.
         middleware=[RequestLogMiddleware(), http_metrics().middleware],
         after_exception=[log_unhandled],
+        # A database that cannot be reached while a request is prepared: 503, retry later.
+        exception_handlers={
+            SQLAlchemyError: unavailable_or_internal_error,
+            ConnectionError: unavailable_or_internal_error,
+        },
         # The entry points configure logging (telemetry.logs); Litestar's default configuration
         # would replace the root logger's handlers, and it logs errors only in debug mode.
         logging_config=None,

@@ -13,6 +13,7 @@ from litestar.datastructures import State
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
+from talentmatch.platform.db.availability import retry_after_headers
 
 __all__ = ["live", "ready"]
 
@@ -35,5 +36,6 @@ async def ready(state: State) -> Response[dict[str, str]]:
         return Response(
             {"status": "unavailable", "database": "unreachable"},
             status_code=HTTP_503_SERVICE_UNAVAILABLE,
+            headers=retry_after_headers(),
         )
     return Response({"status": "ok", "database": "ok"}, status_code=HTTP_200_OK)

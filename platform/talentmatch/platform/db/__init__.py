@@ -5,6 +5,7 @@ their drift test compare against.
 """
 
 from talentmatch.platform.db.accounts import AccessToken, Organization, User
+from talentmatch.platform.db.audit import AuditEvent
 from talentmatch.platform.db.base import Base, Record, new_id, utcnow
 from talentmatch.platform.db.enums import (
     EntryStatus,
@@ -25,6 +26,7 @@ from talentmatch.platform.db.runs import MatchRun, Placement
 
 __all__ = [
     "AccessToken",
+    "AuditEvent",
     "Base",
     "Cohort",
     "EntryStatus",

@@ -16,6 +16,16 @@ from sqlalchemy.pool import ConnectionPoolEntry
 
 #: How long an SQLite writer waits for another to finish before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+#: Execution option of a connection whose transactions will write (see ``begin_writing``).
+WRITES = "talentmatch_writes"
+
+__all__ = [
+    "SQLITE_BUSY_TIMEOUT_MS",
+    "WRITES",
+    "begin_writing",
+    "create_engine",
+    "create_session_factory",
+]
 
 
 def create_engine(url: str, *, echo: bool = False, foreign_keys: bool = True) -> AsyncEngine:
@@ -32,10 +42,30 @@ def create_engine(url: str, *, echo: bool = False, foreign_keys: bool = True) ->
     return create_async_engine(url, echo=echo, pool_pre_ping=True)
 
 
-def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+def create_session_factory(
+    engine: AsyncEngine, *, writes: bool = False
+) -> async_sessionmaker[AsyncSession]:
+    """Sessions on ``engine``; ``writes=True`` for sessions whose every transaction writes (a
+    solve runner's), which SQLite then begins as writers (see ``begin_writing``)."""
+    bind = engine.execution_options(**{WRITES: True}) if writes else engine
     # expire_on_commit=False: objects stay readable after commit without an implicit (and, under
     # asyncio, impossible) lazy refresh.
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(bind, expire_on_commit=False)
+
+
+async def begin_writing(session: AsyncSession) -> None:
+    """Start a transaction on ``session`` that is going to write.
+
+    On SQLite a transaction that has read and then writes fails at once ("database is locked")
+    when another writer committed in between: its snapshot is stale, and waiting cannot help.
+    So a writing transaction takes SQLite's write lock when it begins (``BEGIN IMMEDIATE``),
+    waiting for the writer before it, and reads what that writer committed. On PostgreSQL
+    this is an ordinary transaction. Whatever ``session`` read before is committed first (it
+    wrote nothing), keeping its objects loaded.
+    """
+    if session.in_transaction():
+        await session.commit()
+    await session.connection(execution_options={WRITES: True})
 
 
 def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
@@ -62,4 +92,5 @@ def _configure_sqlite(engine: AsyncEngine, *, foreign_keys: bool) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN")
+        writes = connection.get_execution_options().get(WRITES, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if writes else "BEGIN")

@@ -9,7 +9,7 @@ rather than the service's ``name_zh``). Anything else that goes wrong is unexpec
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -22,9 +22,11 @@ from talentmatch.platform.errors import DomainError, Invalid
 from talentmatch.platform.errors import ErrorCode as DomainErrorCode
 
 __all__ = [
+    "COMMIT_DEFERRED",
     "ErrorCode",
     "UnitOfWork",
     "UserError",
+    "after_commit",
     "is_unexpected",
     "mask_unexpected_errors",
     "unit_of_work",
@@ -34,6 +36,9 @@ __all__ = [
 logger = logging.getLogger("talentmatch.platform.graphql")
 
 UNEXPECTED_ERROR = "Unexpected error."
+#: Key of ``session.info`` while a mutation's commit waits for its audit record: the actions to
+#: run after that commit.
+COMMIT_DEFERRED = "talentmatch_commit_deferred"
 
 # Registers the domain's codes as the GraphQL enum ErrorCode (the class itself is unchanged).
 ErrorCode = strawberry.enum(
@@ -104,7 +109,21 @@ async def unit_of_work(
     except DomainError as error:
         outcome.errors.extend(user_errors(error, fields))
         return
+    if COMMIT_DEFERRED in session.info:
+        # The audit extension commits the work together with its record (graphql.audit).
+        await session.flush()
+        return
     await session.commit()
+
+
+async def after_commit(session: AsyncSession, action: Callable[[], Awaitable[None]]) -> None:
+    """Run ``action`` once the work of ``session`` is committed: at once if it is, or after the
+    commit that the audit extension makes for the mutation being resolved."""
+    deferred: list[Callable[[], Awaitable[None]]] | None = session.info.get(COMMIT_DEFERRED)
+    if deferred is None:
+        await action()
+    else:
+        deferred.append(action)
 
 
 def is_unexpected(error: GraphQLError) -> bool:

@@ -20,6 +20,7 @@ from talentmatch.platform.graphql.accounts import (
     OrganizationNode,
     UserNode,
 )
+from talentmatch.platform.graphql.audit import AuditEventNode, AuditMutations, AuditQueries
 from talentmatch.platform.graphql.context import Context
 from talentmatch.platform.graphql.errors import mask_unexpected_errors
 from talentmatch.platform.graphql.limits import limit_extensions
@@ -39,6 +40,7 @@ from talentmatch.platform.graphql.runs import (
     RunNode,
     RunSubscriptions,
 )
+from talentmatch.platform.graphql.unavailable import DatabaseUnavailable
 from talentmatch.platform.settings import GraphQLSettings
 
 __all__ = ["NODE_TYPES", "Mutation", "Query", "Subscription", "build_schema", "schema", "sdl"]
@@ -54,7 +56,8 @@ NODE_TYPES: dict[
     | type[InternRequestNode]
     | type[SubsidyNode]
     | type[RunNode]
-    | type[PlacementNode],
+    | type[PlacementNode]
+    | type[AuditEventNode],
 ] = {
     "Organization": OrganizationNode,
     "User": UserNode,
@@ -65,11 +68,12 @@ NODE_TYPES: dict[
     "Subsidy": SubsidyNode,
     "Run": RunNode,
     "Placement": PlacementNode,
+    "AuditEvent": AuditEventNode,
 }
 
 
 @strawberry.type(description="Reading (查询).")
-class Query(AccountQueries, RoundQueries):
+class Query(AccountQueries, RoundQueries, AuditQueries):
     @strawberry.field(
         description="Any object by its global ID; null when no such object exists or the caller "
         "may not see it."
@@ -121,6 +125,9 @@ def build_schema(limits: GraphQLSettings) -> strawberry.Schema:
         extensions=[
             mask_unexpected_errors,
             OperationMetrics,
+            # Inside the masking: it answers 503 for errors the database's absence caused.
+            DatabaseUnavailable,
+            AuditMutations,
             lambda: ParserCache(maxsize=_CACHE_SIZE),
             lambda: ValidationCache(maxsize=_CACHE_SIZE),
             *limit_extensions(limits),

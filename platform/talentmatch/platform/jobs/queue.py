@@ -150,7 +150,7 @@ async def run_worker(settings: Settings, *, worker_name: str | None = None) -> N
     """Solve queued runs until cancelled (SIGINT/SIGTERM stop the worker gracefully)."""
     solver = settings.solver
     engine = create_engine(settings.database.url)
-    sessions = create_session_factory(engine)
+    sessions = create_session_factory(engine, writes=True)
     executor = ThreadPoolExecutor(
         max_workers=solver.concurrency, thread_name_prefix="talentmatch-solve"
     )

@@ -546,7 +546,11 @@ async def publish_run(session: AsyncSession, user: User, run_id: uuid.UUID) -> M
     run = await session.get(MatchRun, run_id, populate_existing=True)
     if run is None:
         raise NotFound(ErrorCode.NOT_FOUND, _NO_RUN, "run_id")
-    round_ = await session.get(MatchingRound, run.round_id)
+    # Locked (on PostgreSQL; SQLite's writers take turns anyway) and read afresh: of two calls
+    # at once, the second waits and then sees what the first published.
+    round_ = await session.get(
+        MatchingRound, run.round_id, with_for_update=True, populate_existing=True
+    )
     assert round_ is not None
     organization = await _organization(session, user)
     if round_.association_id != organization.id:

@@ -16,7 +16,7 @@ from talentmatch.platform.db import MatchRun, User
 from talentmatch.platform.errors import ErrorCode, Forbidden, NotFound
 from talentmatch.platform.graphql.accounts.types import parse_uuid
 from talentmatch.platform.graphql.context import Context
-from talentmatch.platform.graphql.errors import UserError, unit_of_work
+from talentmatch.platform.graphql.errors import UserError, after_commit, unit_of_work
 from talentmatch.platform.graphql.rounds.types import RoundNode
 from talentmatch.platform.graphql.runs.types import PlacementNode, RunNode, requests_by_code
 from talentmatch.platform.services import runs
@@ -131,7 +131,8 @@ async def _start(
         )
     if work.errors:
         return RunPayload(run=None, errors=work.errors)
-    await context.runner.submit(row.id, row.round_id)
+    run_key, round_key = row.id, row.round_id
+    await after_commit(context.session, lambda: context.runner.submit(run_key, round_key))
     return RunPayload(run=RunNode.from_model(row), errors=[])
 
 
