@@ -111,6 +111,8 @@ ACCESS: dict[str, Private | Public] = {
                           "placements and party lines only the caller's own, here none"),
     "RespondToPlacement": Private("only the placement's school and enterprise answer it"),
     "Rematch": Private("only the round's association re-matches it"),
+    "AnalyzeWhatIf": Private("only the round's association analyses its runs"),
+    "RunWhatIf": Private("an unpublished run is the round's association's alone"),
 }  # fmt: skip
 
 #: The documented refusals a foreign caller may get instead of NOT_FOUND (the object is public,
@@ -190,6 +192,7 @@ SAMPLE_INPUTS: dict[str, Sample] = {
     "RematchInput": lambda w, caller: {},
     "CancelRunInput": lambda w, caller: {},
     "PublishRunInput": lambda w, caller: {},
+    "AnalyzeWhatIfInput": lambda w, caller: {},
     "RespondToPlacementInput": lambda w, caller: {"answer": "ACCEPT"},
 }  # fmt: skip
 
@@ -233,6 +236,8 @@ EXPECTED: dict[str, tuple[str, ...]] = {
     "RoundResult": ("PUBLIC", "PUBLIC", "PUBLIC", "PUBLIC", "PUBLIC", "NOT_FOUND"),
     "RespondToPlacement": ("NOT_FOUND", "NOT_FOUND", "NOT_FOUND", "NOT_FOUND", "NOT_FOUND", "NOT_AUTHENTICATED"),
     "Rematch": ("NOT_ROUND_ASSOCIATION", "NOT_ASSOCIATION", "NOT_ASSOCIATION", "NOT_ASSOCIATION", "NOT_ASSOCIATION", "NOT_AUTHENTICATED"),
+    "AnalyzeWhatIf": ("NOT_FOUND", "NOT_FOUND", "NOT_FOUND", "NOT_FOUND", "NOT_FOUND", "NOT_AUTHENTICATED"),
+    "RunWhatIf": ("NOT_FOUND", "NOT_FOUND", "NOT_FOUND", "NOT_FOUND", "NOT_FOUND", "NOT_FOUND"),
 }  # fmt: skip
 
 

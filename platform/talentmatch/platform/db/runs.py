@@ -49,6 +49,10 @@ class MatchRun(Record):
     round_document: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     solution: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON(none_as_null=True))
     error: Mapped[str | None] = mapped_column(sa.Text)  # why a FAILED run failed
+    # The what-if analysis of a SUCCEEDED run (the engine's ``WhatIf.to_dict()``), once the
+    # association has asked for it: derived from the stored input and output, so storing it
+    # leaves the run's result unchanged.
+    what_if: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON(none_as_null=True))
     # The solver's time limit for this run, in seconds.
     time_limit_seconds: Mapped[float]
     # How many times a runner has claimed the run: 1 normally, more after a runner died and the

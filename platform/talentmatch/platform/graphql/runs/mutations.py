@@ -1,4 +1,5 @@
-"""Mutations of matching runs: run matching, publish a run, answer a placement, re-match.
+"""Mutations of matching runs: run matching, analyse and publish a run, answer a placement,
+re-match.
 
 ``runMatching`` and ``rematch`` return the new QUEUED run at once; the solve runs in the
 background (``talentmatch.platform.jobs``) and ``runProgress`` follows it.
@@ -13,13 +14,14 @@ from enum import Enum
 import strawberry
 from strawberry import relay
 from talentmatch.platform.db import MatchRun, User
+from talentmatch.platform.db.session import begin_writing
 from talentmatch.platform.errors import ErrorCode, Forbidden, NotFound
 from talentmatch.platform.graphql.accounts.types import parse_uuid
 from talentmatch.platform.graphql.context import Context
 from talentmatch.platform.graphql.errors import UserError, after_commit, unit_of_work
 from talentmatch.platform.graphql.rounds.types import RoundNode
 from talentmatch.platform.graphql.runs.types import PlacementNode, RunNode, requests_by_code
-from talentmatch.platform.services import runs
+from talentmatch.platform.services import runs, whatif
 
 __all__ = ["RunMutations"]
 
@@ -68,6 +70,16 @@ class RematchInput:
 @strawberry.input(description="Cancel a run that has not finished (取消运行).")
 class CancelRunInput:
     run_id: strawberry.ID = strawberry.field(description="Global ID of the run (匹配运行).")
+
+
+@strawberry.input(description="Analyse what-ifs of a run that succeeded (假设分析).")
+class AnalyzeWhatIfInput:
+    run_id: strawberry.ID = strawberry.field(description="Global ID of the run (匹配运行).")
+    time_limit_seconds: float | None = strawberry.field(
+        default=None,
+        description="Time limit of each re-solve (每次求解时限), seconds; omitted = 5. At most "
+        "the service's maximum (TALENTMATCH_SOLVE_MAX_SECONDS).",
+    )
 
 
 @strawberry.input(description="Publish a run as the round's result (发布结果).")
@@ -169,6 +181,39 @@ class RunMutations:
             row = await runs.cancel_run(
                 session, _caller(info), _key(input.run_id, "Run", "run_id", "run")
             )
+        if work.errors:
+            return RunPayload(run=None, errors=work.errors)
+        return RunPayload(run=RunNode.from_model(row), errors=[])
+
+    @strawberry.mutation(
+        description="Analyse what-ifs (假设分析) of a SUCCEEDED run; for the round's "
+        "association. Re-solves the round with each subsidy budget and programme capacity 10 % "
+        "higher and lower (two re-solves each at most, fewer where a proof answers) and stores "
+        "the result as the run's whatIf; a second analysis replaces the first."
+    )
+    async def analyze_what_if(
+        self, info: strawberry.Info[Context, None], input: AnalyzeWhatIfInput
+    ) -> RunPayload:
+        session = info.context.session
+        # Read and check, solve with no transaction open, then store. A mutation begins as the
+        # database's writer (on SQLite, the only one): the analysis takes many solves and must
+        # not hold that lock meanwhile, so the read-only check is committed first and the
+        # store begins as a writer again, where the audit record joins it.
+        async with unit_of_work(session) as work:
+            job = await whatif.prepare_what_if(
+                session,
+                _caller(info),
+                _key(input.run_id, "Run", "run_id", "run"),
+                info.context.settings.solver,
+                time_limit_seconds=input.time_limit_seconds,
+            )
+        if work.errors:
+            return RunPayload(run=None, errors=work.errors)
+        await session.commit()  # nothing written yet: only the check's reads end
+        document = await whatif.compute_what_if(job)
+        await begin_writing(session)
+        async with unit_of_work(session) as work:
+            row = await whatif.store_what_if(session, _caller(info), job.run_id, document)
         if work.errors:
             return RunPayload(run=None, errors=work.errors)
         return RunPayload(run=RunNode.from_model(row), errors=[])

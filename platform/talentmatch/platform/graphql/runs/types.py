@@ -21,6 +21,7 @@ from talentmatch.platform.errors import DomainError
 from talentmatch.platform.graphql.accounts.types import OrganizationNode, parse_uuid
 from talentmatch.platform.graphql.context import Context
 from talentmatch.platform.graphql.nodes import ScopedNode
+from talentmatch.platform.graphql.runs.whatif import WhatIfType, run_what_if
 from talentmatch.platform.services import runs, summary
 from talentmatch.platform.services.runs import PlacementView
 
@@ -407,6 +408,18 @@ class RunNode(ScopedNode):
             return None
         everything = await _is_association(info, self.round_id)
         return round_summary(self.row, user.organization_id, everything=everything)
+
+    @strawberry.field(
+        description="Its what-if analysis (假设分析): trainees placed with each subsidy budget "
+        "and programme capacity 10 % higher and lower; null until the round's association runs "
+        "analyzeWhatIf. A government sees its own subsidies' lines, a provider its programmes'."
+    )
+    async def what_if(self, info: strawberry.Info[Context, None]) -> WhatIfType | None:
+        user = info.context.user
+        if user is None:
+            return None
+        everything = await _is_association(info, self.round_id)
+        return run_what_if(self.row, user.organization_id, everything=everything)
 
     @relay.connection(
         relay.ListConnection[PlacementNode],
