@@ -7,16 +7,18 @@ database.
 
 from __future__ import annotations
 
-import base64
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
 from round_world import COHORT, World, count, make_world, spring_round
 from sql_counter import execute
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from talentmatch.platform.db import Cohort, MatchingRound
+from talentmatch.platform.errors import ErrorCode, Invalid
 from talentmatch.platform.services.round_document import export_round
-from talentmatch.platform.services.rounds import COHORTS, post_entry
+from talentmatch.platform.services.rounds import COHORTS, open_round, post_entry
 
 DOCUMENT = """
 fragment Errors on UserError { field code message }
@@ -71,52 +73,45 @@ async def test_import_of_an_entry_id_holding_nul_is_refused_naming_the_field(
     assert await rows(session) == before
 
 
-async def test_a_cohort_code_holding_nul_is_refused_naming_the_code(
-    engine: AsyncEngine, session: AsyncSession, tmp_path: Path
-) -> None:
+# Through GraphQL, text arguments holding NUL are refused before any service runs
+# (test_text_input.py); the services refuse them too, for bulk files and the command line.
+
+
+async def test_a_cohort_code_holding_nul_is_refused_naming_the_code(session: AsyncSession) -> None:
     world = await make_world(session)
     round_ = await spring_round(session, world)
     before = await rows(session)
-    cohort = {
-        "roundId": base64.b64encode(f"Round:{round_.id}".encode()).decode(),
-        "code": "c\x001",
-        "size": 4,
-        "platforms": ["amazon"],
-        "level": 2,
-        "availableFrom": "2027-03-01",
-        "availableTo": "2027-08-31",
-        "region": "330523",
-    }
 
-    data = await run(engine, tmp_path, world.school, "PostCohort", {"input": cohort})
+    with pytest.raises(Invalid) as refused:
+        await post_entry(session, world.school, COHORTS, round_.id, COHORT, code="c\x001")
 
-    assert data == {
-        "postCohort": {
-            "cohort": None,
-            "errors": [{"field": "code", "code": "INVALID_VALUE", "message": MESSAGE}],
-        }
-    }
+    assert (refused.value.code, refused.value.field, refused.value.message) == (
+        ErrorCode.INVALID_VALUE,
+        "code",
+        MESSAGE,
+    )
+    await session.rollback()
     assert await rows(session) == before
 
 
-async def test_a_round_name_holding_nul_is_refused_naming_the_name(
-    engine: AsyncEngine, session: AsyncSession, tmp_path: Path
-) -> None:
+async def test_a_round_name_holding_nul_is_refused_naming_the_name(session: AsyncSession) -> None:
     world = await make_world(session)
     before = await rows(session)
-    round_input = {
-        "name": "安吉\x00春季",
-        "region": "330523",
-        "seasonStart": "2027-03-01",
-        "seasonEnd": "2027-08-31",
-    }
 
-    data = await run(engine, tmp_path, world.association, "OpenRound", {"input": round_input})
+    with pytest.raises(Invalid) as refused:
+        await open_round(
+            session,
+            world.association,
+            name="安吉\x00春季",
+            region="330523",
+            season_start=date(2027, 3, 1),
+            season_end=date(2027, 8, 31),
+        )
 
-    assert data == {
-        "openRound": {
-            "round": None,
-            "errors": [{"field": "name", "code": "INVALID_NAME", "message": MESSAGE}],
-        }
-    }
+    assert (refused.value.code, refused.value.field, refused.value.message) == (
+        ErrorCode.INVALID_NAME,
+        "name",
+        MESSAGE,
+    )
+    await session.rollback()
     assert await rows(session) == before

@@ -4,7 +4,8 @@
 - the nodes the operation may return, estimated from its page sizes and the request's
   variables (``cost``: in the validation stage of a schema extension);
 - introspection, which configuration may switch off (graphql-core's
-  ``NoSchemaIntrospectionCustomRule``).
+  ``NoSchemaIntrospectionCustomRule``);
+- text holding U+0000, which PostgreSQL cannot store (``graphql.text_input``).
 
 The request body's size is limited by the application (``request_max_body_size``). Each
 refusal is a GraphQL error that names the limit and its value, with ``extensions.code``
@@ -21,6 +22,7 @@ from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRul
 from strawberry.extensions import AddValidationRules, SchemaExtension
 from talentmatch.platform.graphql.limits.cost import LIST_SIZE, NodeLimit, estimate_nodes
 from talentmatch.platform.graphql.limits.shape import Shape, measure_document, shape_rule
+from talentmatch.platform.graphql.text_input import NulTextRule, RefuseNulVariables
 from talentmatch.platform.settings import GraphQLSettings
 
 __all__ = [
@@ -37,7 +39,8 @@ __all__ = [
 def validation_rules(settings: GraphQLSettings) -> list[type[ASTValidationRule]]:
     """The rules ``settings`` add to GraphQL's own validation."""
     rules: list[type[ASTValidationRule]] = [
-        shape_rule(settings.max_depth, settings.max_fields, settings.max_aliases)
+        shape_rule(settings.max_depth, settings.max_fields, settings.max_aliases),
+        NulTextRule,
     ]
     if not settings.introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
@@ -52,4 +55,5 @@ def limit_extensions(settings: GraphQLSettings) -> list[Callable[[], SchemaExten
     return [
         lambda: AddValidationRules(rules),
         lambda: NodeLimit(settings.max_cost),
+        RefuseNulVariables,
     ]
