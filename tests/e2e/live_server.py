@@ -100,7 +100,21 @@ class LiveServer:
         """Start the process on a free port, without waiting for it."""
         self._log_start = self.log_size()
         self.port = free_port()
-        command = [
+        command = self.command()
+        # The log goes to a file, not a pipe: a pipe nobody reads fills up and blocks the server.
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                command,
+                cwd=self.workdir,
+                env=self.env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+
+    def command(self) -> list[str]:
+        """The command line of the process, listening on ``self.port``."""
+        return [
             sys.executable,
             "-m",
             "uvicorn",
@@ -113,16 +127,6 @@ class LiveServer:
             "--log-level",
             "info",
         ]
-        # The log goes to a file, not a pipe: a pipe nobody reads fills up and blocks the server.
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                command,
-                cwd=self.workdir,
-                env=self.env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
 
     def wait_until_ready(self, timeout: float = READY_TIMEOUT_SECONDS) -> None:
         """Wait until ``/health/ready`` answers 200, launching again on another port if another

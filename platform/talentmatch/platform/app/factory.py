@@ -30,6 +30,7 @@ from talentmatch.platform.app.health import live, ready
 from talentmatch.platform.app.metrics import http_metrics, metrics
 from talentmatch.platform.app.requests import RequestLogMiddleware, log_unhandled
 from talentmatch.platform.app.unavailable import unavailable_or_internal_error
+from talentmatch.platform.dashboard import DASHBOARD_HANDLERS
 from talentmatch.platform.db.migrate import upgrade_database
 from talentmatch.platform.db.session import create_engine, create_session_factory
 from talentmatch.platform.graphql import context_getter
@@ -102,7 +103,7 @@ def create_app(
         context_getter=context_getter,
     )
     return Litestar(
-        route_handlers=[graphql, live, ready, metrics, *BULK_HANDLERS],
+        route_handlers=[graphql, live, ready, metrics, *BULK_HANDLERS, *DASHBOARD_HANDLERS],
         # The request log first (outermost): its duration covers the metrics middleware too.
         middleware=[RequestLogMiddleware(), http_metrics().middleware],
         after_exception=[log_unhandled],
