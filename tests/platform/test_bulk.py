@@ -23,6 +23,7 @@ from strawberry import relay
 from talentmatch.platform.app import create_app
 from talentmatch.platform.db import (
     AccessToken,
+    AuditEvent,
     Cohort,
     InternRequest,
     MatchingRound,
@@ -328,3 +329,23 @@ async def test_placements_workbook_holds_all_rows_for_the_association_and_its_ow
     assert await workbook_rows(w.association) == expected
     assert await workbook_rows(w.world.school) == [row for row in expected if row[0] == "c1"]
     assert await workbook_rows(w.world.provider) == expected
+
+
+async def test_an_upload_stored_or_refused_is_recorded_in_the_audit_log(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    world = await make_world(session)
+    round_ = await spring_round(session, world)
+    good = csv_file([COHORT_HEADERS, GOOD_COHORT])
+    bad = csv_file([COHORT_HEADERS, ["c2", "0", "amazon", "", "", "", "2027-03-01", "2027-08-31", ANJI, ""]])  # fmt: skip
+
+    assert (await upload(client, await bearer(session, world.school), round_, "cohorts", good)).status_code == 200  # fmt: skip
+    assert (await upload(client, await bearer(session, world.school), round_, "cohorts", bad)).status_code == 422  # fmt: skip
+
+    school, round_key = world.school.id, round_.id
+    session.expire_all()
+    events = list(await session.scalars(select(AuditEvent).order_by(AuditEvent.created_at)))
+    assert [(e.operation, e.outcome, e.user_id, e.object_type, e.object_id, e.round_id) for e in events] == [
+        ("uploadCohorts", "OK", school, "Round", round_key, round_key),
+        ("uploadCohorts", "INVALID_DOCUMENT", school, "Round", round_key, round_key),
+    ]  # fmt: skip

@@ -28,11 +28,13 @@ from litestar.status_codes import (
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from strawberry import relay
 from talentmatch.platform.db import User, utcnow
+from talentmatch.platform.db.session import begin_writing
 from talentmatch.platform.errors import Conflict, DomainError, ErrorCode, Forbidden, NotFound
 from talentmatch.platform.graphql.accounts.types import parse_uuid
 from talentmatch.platform.graphql.context import bearer_token
-from talentmatch.platform.services import bulk
+from talentmatch.platform.services import audit, bulk
 from talentmatch.platform.services.accounts import authenticate
+from talentmatch.platform.telemetry.logs import current_request
 
 __all__ = ["BULK_HANDLERS", "download_placements", "download_template", "upload_entries"]
 
@@ -67,14 +69,25 @@ async def upload_entries(
     if bulk_kind is None:
         return _refusal(NotFound(ErrorCode.NOT_FOUND, "no such kind of bulk file"))
     sessions: async_sessionmaker[AsyncSession] = request.app.state.session_factory
+    operation = _UPLOADS[kind]
     async with sessions() as session:
+        # A writer from the start (on SQLite, see db.session.begin_writing): the upload writes.
+        await begin_writing(session)
+        user: User | None = None
+        round_key: uuid.UUID | None = None
         try:
             user = await _caller(session, request)
             round_key = _round_key(round_id)
             content = await _upload(request)
             stored = await bulk.post_file(session, user, bulk_kind, round_key, content)
         except DomainError as error:
+            # The refusal is recorded too, like a refused mutation's; the rows were rolled back.
+            await audit.record(
+                session, _audit_entry(request, operation, error.code.value, user, round_key)
+            )
+            await session.commit()
             return _refusal(error)
+        await audit.record(session, _audit_entry(request, operation, audit.OK, user, round_key))
         await session.commit()
     return Response({"stored": stored}, status_code=HTTP_200_OK)
 
@@ -95,6 +108,29 @@ async def download_placements(
 
 
 BULK_HANDLERS = [download_template, upload_entries, download_placements]
+
+#: The audit log's name of an upload of each kind, as a mutation's would be.
+_UPLOADS = {"cohorts": "uploadCohorts", "intern-requests": "uploadInternRequests"}
+
+
+def _audit_entry(
+    request: Request[Any, Any, Any],
+    operation: str,
+    outcome: str,
+    user: User | None,
+    round_key: uuid.UUID | None,
+) -> audit.AuditEntry:
+    scope = current_request()
+    return audit.AuditEntry(
+        operation=operation,
+        outcome=outcome,
+        user_id=user.id if user is not None else None,
+        organization_id=user.organization_id if user is not None else None,
+        object_type="Round" if round_key is not None else None,
+        object_id=round_key,
+        address=request.client.host if request.client is not None else None,
+        request_id=scope.request_id if scope is not None else None,
+    )
 
 
 async def _caller(session: AsyncSession, request: Request[Any, Any, Any]) -> User:

@@ -26,7 +26,8 @@ __all__ = ["AuditEventNode"]
 class AuditEventNode(ScopedNode):
     id: relay.NodeID[str]
     operation: str = strawberry.field(
-        description="The mutation (操作), as the schema names it: `postCohort`, `publishRun`, ..."
+        description="The mutation (操作), as the schema names it: `postCohort`, `publishRun`, "
+        "...; `uploadCohorts` or `uploadInternRequests` for a bulk file."
     )
     outcome: str = strawberry.field(
         description="How it ended (结果): `OK`, the codes of the user errors it answered with "
