@@ -13,9 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from importlib import metadata, resources
 from pathlib import Path
-from typing import TextIO
 
-from talentmatch.matching.cpsat import Incumbent
 from talentmatch.matching.io import (
     DocumentError,
     load_round,
@@ -24,36 +22,21 @@ from talentmatch.matching.io import (
     round_to_dict,
     write_solution,
 )
-from talentmatch.matching.model import Round
+from talentmatch.matching.model import Round, Solution
+from talentmatch.matching.progress import (
+    NONE,
+    ProgressUnavailable,
+    SolveProgress,
+    add_progress_option,
+    resolve_mode,
+    solve_progress,
+)
 from talentmatch.matching.report import solution_report
 from talentmatch.matching.solve import SolveParams, solve
 from talentmatch.matching.verify import verify
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
 Command = Callable[[argparse.Namespace], int]
-
-
-class ProgressPrinter:
-    """Prints incumbent, bound and gap of the first tier, at most once a second after 1 s."""
-
-    def __init__(self, stream: TextIO, min_interval: float = 1.0) -> None:
-        self.stream = stream
-        self.min_interval = min_interval
-        self.last = 0.0
-        self.printed = False
-
-    def __call__(self, event: Incumbent) -> None:
-        if event.elapsed < 1.0 or event.elapsed - self.last < self.min_interval:
-            return
-        self.last = event.elapsed
-        gap = (event.bound - event.value) / event.bound * 100 if event.bound > 0 else 0.0
-        line = (
-            f"  {event.elapsed:6.1f} s  placed {event.value:,}  bound {event.bound:,}"
-            f"  gap {gap:.2f} %"
-        )
-        self.stream.write(line + "\n")
-        self.stream.flush()
-        self.printed = True
 
 
 def _params(args: argparse.Namespace) -> SolveParams:
@@ -66,9 +49,24 @@ def _params(args: argparse.Namespace) -> SolveParams:
     )
 
 
+def _progress(args: argparse.Namespace, time_limit: float) -> SolveProgress:
+    """The progress display ``--progress`` (or ``-q``) asks for, on stderr only: stdout holds
+    the result, the same whatever the display."""
+    mode = NONE if getattr(args, "quiet", False) else resolve_mode(args.progress, sys.stderr)
+    return solve_progress(mode, sys.stderr, time_limit)
+
+
+def _solve_with_progress(round_: Round, params: SolveParams, args: argparse.Namespace) -> Solution:
+    limit = params.time_limit_seconds or round_.policy.time_limit_seconds
+    # Closed before anything is printed on stdout, so that a bar never cuts into the report.
+    with _progress(args, limit) as progress:
+        solution = solve(round_, params, progress)
+        progress.finish(solution.totals.placed, solution.bound_placed)
+    return solution
+
+
 def _solve_and_report(round_: Round, args: argparse.Namespace) -> int:
-    progress = None if args.quiet else ProgressPrinter(sys.stderr)
-    solution = solve(round_, _params(args), progress)
+    solution = _solve_with_progress(round_, _params(args), args)
     if args.output:
         write_solution(solution, args.output)
     print(solution_report(round_, solution))
@@ -135,7 +133,9 @@ def cmd_whatif(args: argparse.Namespace) -> int:
             return EXIT_VIOLATIONS
     else:
         # Reasons do not change what a re-solve answers: skip their re-solves.
-        base = solve(round_, SolveParams(workers=args.workers, seed=args.seed, explain=False))
+        base = _solve_with_progress(
+            round_, SolveParams(workers=args.workers, seed=args.seed, explain=False), args
+        )
     try:
         result = analyse(round_, base, params)
     except ValueError as exc:
@@ -169,7 +169,8 @@ def _add_solve_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--explain-time-limit", type=float, help="seconds for the re-solves behind reason codes"
     )
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress (--progress none)")
+    add_progress_option(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -202,6 +203,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, help="CP-SAT search workers (default 1)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("-o", "--output", help="write the what-if document (JSON) here")
+    add_progress_option(p)
     p.set_defaults(run=cmd_whatif)
 
     from talentmatch.matching.generate import SCALES
@@ -228,7 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run: Command = args.run
     try:
         return run(args)
-    except DocumentError as exc:
+    except (DocumentError, ProgressUnavailable) as exc:
         print(f"talentmatch: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
