@@ -73,8 +73,9 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer
         server.stop()
 
 
-def matched_demo_round(client: GraphQLClient, server: DemoServer, token: str) -> str:
-    """Close the demo round, match it (a short solve) and publish the run; the round's id."""
+def matched_demo_round(client: GraphQLClient, server: DemoServer, token: str) -> tuple[str, str]:
+    """Close the demo round, match it (a short solve) and publish the run; the round's and the
+    run's ids."""
     rounds = client.run("Rounds", {"first": 10}, token=token)["rounds"]["edges"]
     assert len(rounds) == 1
     round_id: str = rounds[0]["node"]["id"]
@@ -97,7 +98,18 @@ def matched_demo_round(client: GraphQLClient, server: DemoServer, token: str) ->
     )
     assert events[-1]["data"]["runProgress"]["status"] == "SUCCEEDED"
     no_errors(client.run("PublishRun", {"input": {"runId": run_id}}, token=token)["publishRun"])
-    return round_id
+    return round_id, run_id
+
+
+def analysed_what_if(client: GraphQLClient, token: str, run_id: str) -> dict[str, Any]:
+    """The run's what-if analysis, made now (a few seconds on the demo round)."""
+    analysed = client.run(
+        "AnalyzeWhatIf",
+        {"input": {"runId": run_id, "timeLimitSeconds": TIME_LIMIT_SECONDS}},
+        token=token,
+    )
+    what_if: dict[str, Any] = no_errors(analysed["analyzeWhatIf"])["run"]["whatIf"]
+    return what_if
 
 
 def text_of(page: Any, selector: str) -> str:
@@ -125,7 +137,8 @@ def test_dashboard_shows_the_published_demo_round_as_graphql_answers_it_in_both_
             "LogIn", {"input": {"email": association.email, "password": association.password}}
         )
         token = no_errors(logged_in["logIn"])["token"]
-        round_id = matched_demo_round(client, demo_server, token)
+        round_id, run_id = matched_demo_round(client, demo_server, token)
+        what_if = analysed_what_if(client, token, run_id)
         result = client.run("RoundResult", {"id": round_id}, token=token)["round"]
         school_login = next(login for login in demo_server.logins() if login.kind.value == "SCHOOL")
         school_token = no_errors(
@@ -140,7 +153,9 @@ def test_dashboard_shows_the_published_demo_round_as_graphql_answers_it_in_both_
             json={"query": '{ __type(name: "Run") { fields { name } } }'},
             headers={"Authorization": f"Bearer {token}"},
         ).json()["data"]["__type"]["fields"]
-    has_what_if = "whatIf" in {field["name"] for field in run_fields}
+    assert "whatIf" in {field["name"] for field in run_fields}
+    # The programme whose capacity holds the most trainees back.
+    bottleneck = max(what_if["programs"], key=lambda line: line["deltaWithMore"] or 0)
     summary = result["summary"]
     run = result["publishedRun"]
     school = max(summary["bySchool"], key=lambda line: line["placed"])
@@ -197,10 +212,18 @@ def test_dashboard_shows_the_published_demo_round_as_graphql_answers_it_in_both_
             assert text_of(page, '[data-figure="progress-incumbent"]') == integer(
                 run["incumbentPlaced"]
             )
-            # Run.whatIf, where the service has it: the run has no analysis, and the panel says so.
-            assert page.locator("#panel-whatif").is_visible() is has_what_if
-            if has_what_if:
-                assert text_of(page, "#whatif-note") == "该运行尚未做假设分析（analyzeWhatIf）。"
+            # The what-if analysis: a line for each subsidy and programme, as GraphQL gives them.
+            page.wait_for_selector("#chart-whatif canvas")
+            assert page.locator("#table-whatif tbody tr").count() == len(
+                what_if["subsidies"]
+            ) + len(what_if["programs"])
+            bottleneck_row = f'#table-whatif tr[data-key="program:{bottleneck["code"]}"]'
+            assert text_of(page, f"{bottleneck_row} td[data-col=more]") == integer(
+                bottleneck["placedWithMore"]
+            )
+            assert text_of(page, f"{bottleneck_row} td[data-col=less]") == integer(
+                bottleneck["placedWithLess"]
+            )
             assert text_of(page, "#panel-result h2") == "匹配结果"
             assert text_of(page, "#run-source") == f"已发布结果：第 {run['version']} 版运行"
             page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
