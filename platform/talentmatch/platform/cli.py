@@ -3,6 +3,8 @@
 talentmatch serve [--host 127.0.0.1] [--port 8000] [--no-demo]
 talentmatch worker [--name NAME] [--metrics-port N]
 talentmatch export-schema [-o schema/schema.graphql] [--check]
+talentmatch import-round ROUND.json --association EMAIL [--season-start D] [--season-end D]
+talentmatch upload FILE.csv|xlsx --round ROUND_ID --as EMAIL --kind cohorts|intern-requests
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ DEFAULT_SCHEMA_PATH = Path("schema") / "schema.graphql"
 
 
 def register(sub: argparse._SubParsersAction[Any]) -> None:
-    """Add ``serve``, ``worker`` and ``export-schema`` to the ``talentmatch`` command."""
+    """Add ``serve``, ``worker``, ``export-schema``, ``import-round`` and ``upload`` to the
+    ``talentmatch`` command."""
     p = sub.add_parser("serve", help="run the GraphQL API (GraphiQL at /graphql)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
@@ -55,6 +58,10 @@ def register(sub: argparse._SubParsersAction[Any]) -> None:
         "--check", action="store_true", help="write nothing; exit 1 if the file is out of date"
     )
     p.set_defaults(run=cmd_export_schema)
+
+    from talentmatch.platform import admin
+
+    admin.register(sub)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ round document built from the database has none, and importing a document with s
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 
@@ -102,6 +102,7 @@ async def import_round(
     *,
     season_start: date | None = None,
     season_end: date | None = None,
+    on_stored: Callable[[str, int], None] | None = None,
 ) -> MatchingRound:
     """Open a new round of the user's association holding the document's entries.
 
@@ -111,7 +112,9 @@ async def import_round(
     and every preferred school a school. Any problem stores nothing: Invalid lists them all,
     each ``field`` being the engine's location (``cohorts[0] (id 'c1').size``). The season
     defaults to the span of the entries' dates. The document's ``round.id`` is not kept; the round gets an id of
-    its own, and its entries keep their ids as codes.
+    its own, and its entries keep their ids as codes. ``on_stored`` is told each section
+    (``cohorts``, ...) and its number of entries once they are written (the command line's
+    progress; the transaction may still be rolled back).
     """
     association = await session.get(Organization, user.organization_id)
     if association is None or association.kind is not OrganizationKind.ASSOCIATION:
@@ -178,9 +181,8 @@ async def import_round(
         policy=dict(policy) if isinstance(policy, Mapping) else {},
         status=RoundStatus.OPEN,
     )
-    new_entries: list[object] = []
-    for kind in ENTRY_KINDS:
-        new_entries += [
+    new_entries: dict[str, list[object]] = {
+        kind.section: [
             kind.model(
                 round_id=new_round.id,
                 organization_id=parties[getattr(entry, kind.party_field)].id,
@@ -190,13 +192,19 @@ async def import_round(
             )
             for entry in kind.engine_entries(parsed)
         ]
+        for kind in ENTRY_KINDS
+    }
     # One SAVEPOINT: should a flush fail, none of the rows stays behind in the session. The
     # round goes first: the entries refer to it by column only, which a flush does not order by.
     async with session.begin_nested():
         session.add(new_round)
         await session.flush()
-        session.add_all(new_entries)
-        await session.flush()
+        # One flush per section, so that a long import can be followed section by section.
+        for section, rows in new_entries.items():
+            session.add_all(rows)
+            await session.flush()
+            if on_stored is not None:
+                on_stored(section, len(rows))
     return new_round
 
 

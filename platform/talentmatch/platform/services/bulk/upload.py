@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,13 +33,23 @@ class _Rollback(Exception):  # noqa: N818  (control flow: undo the SAVEPOINT)
     pass
 
 
+#: Told the rows checked so far and the file's rows, after each row.
+RowCallback = Callable[[int, int], None]
+
+
 async def post_file(
-    session: AsyncSession, user: User, kind: BulkKind, round_id: uuid.UUID, content: bytes
+    session: AsyncSession,
+    user: User,
+    kind: BulkKind,
+    round_id: uuid.UUID,
+    content: bytes,
+    on_row: RowCallback | None = None,
 ) -> int:
     """Post every row of ``content`` (CSV or XLSX) as an entry of ``kind``; the number posted.
 
     Raises the DomainError of ``require_poster`` if the caller may not post, or BulkInvalid
-    with every problem of the file, in which case nothing is posted.
+    with every problem of the file, in which case nothing is posted. ``on_row`` follows a long
+    file row by row (the command line's progress bar).
     """
     await rounds.require_poster(session, user, kind.entry, round_id)
     table = read_table(content)
@@ -47,7 +57,7 @@ async def post_file(
     problems: list[RowProblem] = []
     try:
         async with session.begin_nested():
-            for number, cells in table.rows:
+            for done, (number, cells) in enumerate(table.rows, start=1):
                 fields = _fields(columns, cells)
                 code = fields.pop("code", None)
                 try:
@@ -60,6 +70,8 @@ async def post_file(
                     ]
                 except DomainError as error:  # a code the round already has
                     problems.append(_problem(table, columns, number, error.field, error.message))
+                if on_row is not None:
+                    on_row(done, len(table.rows))
             if problems:
                 raise _Rollback
     except _Rollback:
