@@ -1,4 +1,4 @@
-"""Faults: concurrent runMatching and publishRun calls, and a solver that fails. Over HTTP
+"""Faults: concurrent runMatching, publishRun and logIn calls, and a solver that fails. Over HTTP
 against the real application (running on the test's event loop, so that requests really run
 at the same time), on SQLite and PostgreSQL."""
 
@@ -25,8 +25,10 @@ from talentmatch.platform.db import (
     AccessToken,
     Cohort,
     EntryStatus,
+    LoginFailure,
     MatchingRound,
     MatchRun,
+    OrganizationKind,
     RoundStatus,
     RunStatus,
     User,
@@ -36,7 +38,7 @@ from talentmatch.platform.db.session import create_session_factory
 from talentmatch.platform.jobs import runner as runner_module
 from talentmatch.platform.jobs.solving import solve_document
 from talentmatch.platform.services import runs as runs_module
-from talentmatch.platform.services.accounts import _digest
+from talentmatch.platform.services.accounts import _digest, sign_up
 from talentmatch.platform.settings import Settings
 
 CALLERS = 8
@@ -271,3 +273,35 @@ async def test_a_solver_that_crashes_fails_the_run_with_its_message_and_leaves_t
     await session.commit()  # end the test's snapshot: read what the runner wrote since
     statuses = sorted(s.value for s in await session.scalars(select(MatchRun.status)))
     assert statuses == sorted([RunStatus.FAILED.value, RunStatus.SUCCEEDED.value])
+
+
+LOG_IN = """
+mutation ($email: String!, $password: String!) {
+  logIn(input: {email: $email, password: $password}) { token errors { code } }
+}
+"""
+
+
+async def test_a_burst_of_parallel_wrong_passwords_is_counted_one_by_one(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    # given an account, and a guesser who sends ten wrong passwords at once
+    email = "hr@yiwu-festive.com"
+    await sign_up(
+        session,
+        email,
+        "Lantern-Quartz-2027",
+        OrganizationKind.ENTERPRISE,
+        "义乌福运",
+        None,
+        "330782",
+    )
+    await session.commit()
+
+    answers = await asyncio.gather(
+        *(post(client, {}, LOG_IN, email=email, password=f"wrong-guess-{i:04d}") for i in range(10))
+    )
+
+    # then the throttle stops the guessing after the limit (5), as if they had come one by one
+    assert outcomes(answers, "logIn") == ["INVALID_CREDENTIALS"] * 5 + ["TOO_MANY_ATTEMPTS"] * 5
+    assert await count(session, LoginFailure) == 5

@@ -27,6 +27,7 @@ __all__ = [
     "UnitOfWork",
     "UserError",
     "after_commit",
+    "commit_work",
     "is_unexpected",
     "mask_unexpected_errors",
     "unit_of_work",
@@ -109,8 +110,13 @@ async def unit_of_work(
     except DomainError as error:
         outcome.errors.extend(user_errors(error, fields))
         return
+    await commit_work(session)
+
+
+async def commit_work(session: AsyncSession) -> None:
+    """Commit what ``session`` holds, unless the audit extension will commit it together with
+    the mutation's record (graphql.audit); then only flush."""
     if COMMIT_DEFERRED in session.info:
-        # The audit extension commits the work together with its record (graphql.audit).
         await session.flush()
         return
     await session.commit()

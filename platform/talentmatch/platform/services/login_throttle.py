@@ -7,9 +7,8 @@ same ones. An email no account has is counted like any other, so that a refusal 
 whether an account exists. Refusals themselves are not counted: the lock lifts when the oldest
 counted failure leaves the window, whatever a guesser keeps sending meanwhile.
 
-Attempts that arrive together are checked against the same count, so a burst of parallel
-guesses can pass the check before any of them is recorded; the limits bound guessing one
-attempt after another, which is what a single client does.
+Attempts for one email, or from one address, take turns (``hold_attempts``), and a failure is
+counted in the transaction of its attempt, so a burst of parallel guesses is counted one by one.
 """
 
 from __future__ import annotations
@@ -17,7 +16,7 @@ from __future__ import annotations
 import math
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from talentmatch.platform.db import LoginFailure
 from talentmatch.platform.db.accounts import EMAIL_LENGTH
@@ -27,7 +26,9 @@ from talentmatch.platform.settings import LoginThrottleSettings
 
 __all__ = [
     "DEFAULT_RULES",
+    "add_failure",
     "clear_failures",
+    "hold_attempts",
     "record_failure",
     "refuse_if_throttled",
     "retry_after_seconds",
@@ -85,6 +86,44 @@ async def retry_after_seconds(
     return max(1, math.ceil(max(waits)))
 
 
+async def hold_attempts(session: AsyncSession, email: str, address: str | None) -> None:
+    """Make attempts for ``email``, and from ``address``, wait for each other until the
+    session's transaction ends, so that each is checked against the failures of those before
+    it: a burst of parallel guesses is counted one by one. On PostgreSQL, transaction-level
+    advisory locks, email first then address (one order for all, so none waits in a cycle); on
+    SQLite the write lock a mutation takes when it begins already does this."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    keys = [f"login-email:{_email_key(email)}"]
+    if address is not None:
+        keys.append(f"login-address:{_address_key(address)}")
+    for key in keys:
+        await session.execute(select(func.pg_advisory_xact_lock(func.hashtextextended(key, 0))))
+
+
+async def add_failure(
+    session: AsyncSession,
+    email: str,
+    address: str | None,
+    now: datetime,
+    rules: LoginThrottleSettings = DEFAULT_RULES,
+) -> None:
+    """Count a failed log-in in the session's transaction (only flushes), outside the log-in's
+    rolled-back unit of work; failures that have left the window are deleted on the way, so the
+    table stays small."""
+    await session.execute(
+        delete(LoginFailure).where(LoginFailure.attempted_at <= now - rules.window)
+    )
+    session.add(
+        LoginFailure(
+            email=_email_key(email),
+            address=_address_key(address) if address is not None else None,
+            attempted_at=now,
+        )
+    )
+    await session.flush()
+
+
 async def record_failure(
     sessions: async_sessionmaker[AsyncSession],
     email: str,
@@ -92,20 +131,9 @@ async def record_failure(
     now: datetime,
     rules: LoginThrottleSettings = DEFAULT_RULES,
 ) -> None:
-    """Count a failed log-in, in a short transaction of its own that commits at once: the
-    log-in's unit of work is rolled back on the refusal, and the failure must outlive it.
-    Failures that have left the window are deleted on the way, so the table stays small."""
+    """Count a failed log-in in a short transaction of its own that commits at once."""
     async with sessions() as session, session.begin():
-        await session.execute(
-            delete(LoginFailure).where(LoginFailure.attempted_at <= now - rules.window)
-        )
-        session.add(
-            LoginFailure(
-                email=_email_key(email),
-                address=_address_key(address) if address is not None else None,
-                attempted_at=now,
-            )
-        )
+        await add_failure(session, email, address, now, rules)
 
 
 async def clear_failures(session: AsyncSession, email: str, address: str | None) -> None:

@@ -17,7 +17,7 @@ from talentmatch.platform.graphql.accounts.types import (
     organization_key,
 )
 from talentmatch.platform.graphql.context import Context
-from talentmatch.platform.graphql.errors import UserError, after_commit, unit_of_work
+from talentmatch.platform.graphql.errors import UserError, commit_work, unit_of_work
 from talentmatch.platform.services import accounts, login_throttle
 
 __all__ = ["AccountMutations"]
@@ -123,6 +123,8 @@ class AccountMutations:
     async def log_in(self, info: strawberry.Info[Context, None], input: LogInInput) -> LogInPayload:
         session, address = info.context.session, info.context.client_address
         rules, now = info.context.settings.login, utcnow()
+        # Outside the unit of work, so that the turn is held until the failure below is stored.
+        await login_throttle.hold_attempts(session, input.email, address)
         async with unit_of_work(session) as work:
             token, expires_at = await accounts.log_in(
                 session,
@@ -135,14 +137,10 @@ class AccountMutations:
             )
             user = await accounts.authenticate(session, token, utcnow())
         if any(error.code is ErrorCode.INVALID_CREDENTIALS for error in work.errors):
-            # The unit of work was rolled back: the failure is committed in a transaction of its
-            # own, once the request's transaction has ended (on SQLite that one may hold the
-            # write lock until then).
-            email, sessions = input.email, info.context.sessions
-            await after_commit(
-                session,
-                lambda: login_throttle.record_failure(sessions, email, address, now, rules),
-            )
+            # The unit of work was rolled back; the failure is stored beside it, committed with
+            # the attempt's audit record (or at once, see ``commit_work``).
+            await login_throttle.add_failure(session, input.email, address, now, rules)
+            await commit_work(session)
         if work.errors or user is None:
             return LogInPayload(token=None, expires_at=None, user=None, errors=work.errors)
         return LogInPayload(
