@@ -6,9 +6,8 @@ A server error is a 5xx response, or the "Unexpected error." that masks an unhan
 (``graphql/errors.py``). Errors the caller caused (validation, coercion, user errors, document
 limits) are expected: generated documents are often nonsense.
 
-The application runs in-process through schemathesis's ASGI transport, with its lifespan (it
-migrates a fresh SQLite database in a temporary directory); select these tests with
-``-m fuzz``.
+The application runs in-process through schemathesis's ASGI transport, with its lifespan, on a
+fresh SQLite database and on PostgreSQL; select these tests with ``-m fuzz``.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from typing import Any
 
 import pytest
 import schemathesis
-from conftest import run_in_thread
+from conftest import _autocommit, run_in_thread
 from graphql import (
     BooleanValueNode,
     FloatValueNode,
@@ -149,10 +148,16 @@ class Fuzzed:
     token: str
 
 
-@pytest.fixture(scope="module")
-def fuzzed(tmp_path_factory: pytest.TempPathFactory) -> Fuzzed:
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def fuzzed(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Fuzzed:
+    """The application on SQLite, and on PostgreSQL, which refuses some text SQLite stores
+    (U+0000) and so fails in places SQLite does not."""
     data_dir: Path = tmp_path_factory.mktemp("fuzz")
-    url = f"sqlite+aiosqlite:///{data_dir / 'talentmatch.db'}"
+    if request.param == "sqlite":
+        url = f"sqlite+aiosqlite:///{data_dir / 'talentmatch.db'}"
+    else:
+        url = request.getfixturevalue("postgres_url")
+        run_in_thread(_autocommit(url, "DROP SCHEMA public CASCADE", "CREATE SCHEMA public"))
     token = run_in_thread(_seed(url))
     app_settings = Settings.from_env(
         {
