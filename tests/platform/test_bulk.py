@@ -227,7 +227,7 @@ async def test_xlsx_template_filled_in_stores_intern_requests_and_names_cells_by
     response = await upload(client, headers, round_, "intern-requests", out.getvalue(), "r.xlsx")
     assert (response.status_code, response.json()) == (422, {"errors": [
         {"row": 2, "column": "A (code 编号)", "code": "INVALID_DOCUMENT",
-         "message": "the round already has a intern request with code 'r1'"},
+         "message": "the round already has an intern request with code 'r1'"},
         {"row": 3, "column": "D (slots 名额)", "code": "INVALID_DOCUMENT",
          "message": "must be >= 1, got 0"},
     ]})  # fmt: skip

@@ -525,8 +525,11 @@ def _new_code(kind: EntryKind[Any]) -> str:
 
 
 def _code_taken(kind: EntryKind[Any], code: str) -> Conflict:
+    article = "an" if kind.noun[:1] in "aeiou" else "a"
     return Conflict(
-        ErrorCode.CODE_TAKEN, f"the round already has a {kind.noun} with code {code!r}", "code"
+        ErrorCode.CODE_TAKEN,
+        f"the round already has {article} {kind.noun} with code {code!r}",
+        "code",
     )
 
 
