@@ -17,6 +17,7 @@ from strawberry import relay
 from talentmatch.platform.db import AuditEvent, Cohort, MatchingRound
 from talentmatch.platform.db.session import create_session_factory
 from talentmatch.platform.graphql.audit import extension as audit_extension
+from talentmatch.platform.graphql.rounds import mutations as round_mutations
 from talentmatch.platform.services.rounds import COHORTS, post_entry
 
 OPERATIONS = (Path(__file__).parents[2] / "schema" / "operations" / "audit.graphql").read_text()
@@ -224,3 +225,37 @@ async def test_a_record_of_a_round_filters_by_round_and_operation(
     assert by_round is not None
     assert [n["operation"] for n in by_round] == ["updateCohort"]
     assert by_other_operation == []
+
+
+async def test_a_mutation_failing_after_its_work_is_recorded_as_error_and_keeps_nothing(
+    engine: AsyncEngine,
+    session: AsyncSession,
+    world: World,
+    cohort: Cohort,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given a mutation that fails unexpectedly once its unit of work is done (building the
+    # payload), when its commit is still waiting for the audit record
+    def broken(_row: Any) -> Any:
+        raise RuntimeError("the payload cannot be built")
+
+    monkeypatch.setattr(round_mutations.CohortNode, "from_model", broken)
+
+    answer = await execute(
+        engine,
+        UPDATE_COHORT,
+        variables={"id": global_id("Cohort", cohort.id)},
+        user_id=world.school.id,
+        data_dir=tmp_path,
+    )
+
+    # then it is reported, recorded as ERROR, and its change is undone
+    assert [error["message"] for error in answer.errors] == ["Unexpected error."]
+    await session.commit()
+    stored = await session.get(Cohort, cohort.id, populate_existing=True)
+    assert stored is not None
+    assert stored.size == COHORT["size"]
+    assert [(e.operation, e.outcome, e.object_id) for e in await records(session)] == [
+        ("updateCohort", "ERROR", cohort.id)
+    ]

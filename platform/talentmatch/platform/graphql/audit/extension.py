@@ -82,8 +82,13 @@ class AuditMutations(SchemaExtension):
 
 
 async def _record_failure(session: AsyncSession, entry: AuditEntry) -> None:
-    """Record a mutation that failed unexpectedly, if the database still takes a write."""
+    """Record a mutation that failed unexpectedly, if the database still takes a write. What
+    it had written is rolled back first: it may have failed after its unit of work, whose
+    commit waited for this extension, and nothing of a failed mutation is kept. (Its payload
+    is non-null, so GraphQL runs none of the document's later mutations.)"""
     try:
+        await session.rollback()
+        await begin_writing(session)
         await record(session, entry)
         await session.commit()
     except Exception:
