@@ -34,6 +34,7 @@ from talentmatch.matching.progress import (
 from talentmatch.matching.report import solution_report
 from talentmatch.matching.solve import SolveParams, solve
 from talentmatch.matching.verify import verify
+from talentmatch.matching.whatif import DEFAULT_RESOLVE_SECONDS
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_BAD_INPUT = 0, 1, 2
 Command = Callable[[argparse.Namespace], int]
@@ -57,7 +58,7 @@ def _progress(args: argparse.Namespace, time_limit: float) -> SolveProgress:
 
 
 def _solve_with_progress(round_: Round, params: SolveParams, args: argparse.Namespace) -> Solution:
-    limit = params.time_limit_seconds or round_.policy.time_limit_seconds
+    limit = params.time_limit(round_)
     # Closed before anything is printed on stdout, so that a bar never cuts into the report.
     with _progress(args, limit) as progress:
         solution = solve(round_, params, progress)
@@ -199,7 +200,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("round", help="round document (JSON)")
     p.add_argument("--solution", help="its solved solution document (default: solve it first)")
-    p.add_argument("--time-limit", type=float, default=5.0, help="seconds per re-solve (default 5)")
+    p.add_argument(
+        "--time-limit",
+        type=float,
+        default=DEFAULT_RESOLVE_SECONDS,
+        help=f"seconds per re-solve (default {DEFAULT_RESOLVE_SECONDS:g})",
+    )
     p.add_argument("--workers", type=int, default=1, help="CP-SAT search workers (default 1)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     p.add_argument("-o", "--output", help="write the what-if document (JSON) here")

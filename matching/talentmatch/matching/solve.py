@@ -58,6 +58,10 @@ class SolveParams:
         if self.explain_time_limit_seconds is not None and self.explain_time_limit_seconds < 0:
             raise ValueError("explain_time_limit_seconds must be >= 0")
 
+    def time_limit(self, round_: Round) -> float:
+        """The solve's time limit: this one, else the round policy's."""
+        return self.time_limit_seconds or round_.policy.time_limit_seconds
+
     def options(self) -> SolverOptions:
         return SolverOptions(
             workers=self.workers,
@@ -79,7 +83,7 @@ def solve(
     """
     params = params or SolveParams()
     started = time.monotonic()
-    limit = params.time_limit_seconds or round_.policy.time_limit_seconds
+    limit = params.time_limit(round_)
     options = params.options()
     form = formulation.build(round_, aggregate=params.aggregate)
     built = time.monotonic()
@@ -120,21 +124,21 @@ def solve(
     if result.status in (TierStatus.INFEASIBLE, TierStatus.UNKNOWN) or result.values is None:
         return _unsolved(form, result.status, limit, options, stats, started)
 
-    placements = placements_from_values(form, result.values)
-    totals = totals_of(round_, placements)
     status = Status.OPTIMAL if result.status is TierStatus.OPTIMAL else Status.FEASIBLE
-    bound = totals.placed if status is Status.OPTIMAL else result.first_tier_bound
-    if bound is not None:
-        bound = min(bound, counting_bound(form))
     stats["tiers"] = [s.value for s in result.tier_status]
     stats["tier_seconds"] = [round(t, 3) for t in result.tier_seconds]
+    draft = verified_solution(
+        form,
+        result.values,
+        status,
+        proven=status is Status.OPTIMAL,
+        first_tier_bound=result.first_tier_bound,
+        stats=stats,
+    )
+    placements, totals, bound = list(draft.placements), draft.totals, draft.bound_placed
     if bound:
         stats["gap"] = round((bound - totals.placed) / bound, 6)
     stats["solve_seconds"] = round(result.wall_seconds, 3)
-    draft = Solution(round_.info.id, status, tuple(placements), totals, bound, stats=stats)
-    violations = verify(round_, draft)
-    if violations:
-        raise InvalidSolutionError(violations)
 
     explain_limit = params.explain_time_limit_seconds
     why = explain(
@@ -159,6 +163,42 @@ def solve(
         unplaced_requests=tuple(why.requests),
         stats=stats,
     )
+
+
+def verified_solution(
+    form: formulation.Formulation,
+    values: list[int],
+    status: Status,
+    *,
+    proven: bool,
+    first_tier_bound: int | None,
+    ceiling: int | None = None,
+    stats: dict[str, object] | None = None,
+) -> Solution:
+    """The solution that solver ``values`` give, checked by the independent verifier: its
+    placements, totals and bound on placed (placed when ``proven``, else the solver's first-tier
+    bound, capped by the counting bound; ``ceiling`` is that bound when already computed).
+
+    A solution that does not verify is a bug and raises :class:`InvalidSolutionError`.
+    """
+    round_ = form.round
+    placements = placements_from_values(form, values)
+    totals = totals_of(round_, placements)
+    bound = totals.placed if proven else first_tier_bound
+    if bound is not None:
+        bound = min(bound, counting_bound(form) if ceiling is None else ceiling)
+    draft = Solution(
+        round_.info.id,
+        status,
+        tuple(placements),
+        totals,
+        bound,
+        stats={} if stats is None else stats,
+    )
+    violations = verify(round_, draft)
+    if violations:
+        raise InvalidSolutionError(violations)
+    return draft
 
 
 def _warm_start(form: formulation.Formulation, relaxed: Relaxation | None) -> list[int] | None:

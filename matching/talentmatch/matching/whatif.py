@@ -40,20 +40,23 @@ which is the base optimum only when the base is OPTIMAL.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
 from enum import StrEnum
 from typing import Any
 
 from talentmatch.matching import formulation
-from talentmatch.matching.assemble import placements_from_values, totals_of
 from talentmatch.matching.cpsat import Sense, SolverOptions, Tier, TierStatus, solve_tiers
 from talentmatch.matching.model import Round, Solution, Status
 from talentmatch.matching.relaxation import solve_relaxation
 from talentmatch.matching.report import table
-from talentmatch.matching.solve import counting_bound
-from talentmatch.matching.verify import InvalidSolutionError, verify
+from talentmatch.matching.solve import counting_bound, verified_solution
+from talentmatch.matching.verify import verify
 from talentmatch.matching.warmstart import values_from_placements
+
+#: Seconds per re-solve when nobody says: county rounds are proven optimal in well under a
+#: second (docs/benchmarks.md), so this bounds the wait, not the usual time.
+DEFAULT_RESOLVE_SECONDS = 5.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +64,7 @@ class WhatIfParams:
     """How to answer each changed round."""
 
     #: Seconds for each re-solve (its LP relaxation included).
-    time_limit_seconds: float = 5.0
+    time_limit_seconds: float = DEFAULT_RESOLVE_SECONDS
     #: One worker is reproducible; more run CP-SAT's parallel portfolio.
     workers: int = 1
     seed: int = 0
@@ -186,16 +189,16 @@ class WhatIf:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready document; :func:`whatif_from_dict` reads it back."""
         doc = asdict(self)
-        for kind in ("subsidies", "programs"):
-            for entry in doc[kind]:
-                for side in ("more", "less"):
-                    outcome = entry[side]
-                    outcome["source"] = str(outcome["source"])
-                    outcome["proven"] = outcome["placed"] is not None and (
-                        outcome["placed"] == outcome["bound"]
-                    )
-                    placed = outcome["placed"]
-                    outcome["delta"] = None if placed is None else placed - self.base_placed
+        kinds: dict[str, Sequence[SubsidyWhatIf | ProgramWhatIf]] = {
+            "subsidies": self.subsidies,
+            "programs": self.programs,
+        }
+        for kind, lines in kinds.items():
+            for entry, line in zip(doc[kind], lines, strict=True):
+                for side, outcome in (("more", line.more), ("less", line.less)):
+                    entry[side]["source"] = str(outcome.source)
+                    entry[side]["proven"] = outcome.proven
+                    entry[side]["delta"] = outcome.delta(self.base_placed)
         doc["resolves"] = self.resolves
         return doc
 
@@ -357,6 +360,7 @@ class _Analyser:
         if form.model == self.base_model:
             return self._from_base(value, Source.SAME_MODEL, started)
         base_placed = self.base.totals.placed
+        ceiling = None
         if more:
             ceiling = counting_bound(form)
             if base_placed >= ceiling:
@@ -364,13 +368,13 @@ class _Analyser:
                     value, base_placed, ceiling, Source.COUNTING_BOUND, "PROOF",
                     round(time.monotonic() - started, 3),
                 )  # fmt: skip
-        return self._resolve(value, changed, form, more=more, started=started)
+        return self._resolve(value, form, ceiling, more=more, started=started)
 
     def _resolve(
         self,
         value: int,
-        changed: Round,
         form: formulation.Formulation,
+        ceiling: int | None,
         *,
         more: bool,
         started: float,
@@ -398,22 +402,16 @@ class _Analyser:
                 return Outcome(value, None, None, Source.RESOLVE, status, seconds)
             placed = base_placed if more else None
             return Outcome(value, placed, None, Source.RESOLVE, status, seconds)
-        placements = placements_from_values(form, result.values)
-        draft = Solution(
-            changed.info.id,
+        draft = verified_solution(
+            form,
+            result.values,
             Status.FEASIBLE,
-            tuple(placements),
-            totals_of(changed, placements),
-            None,
+            proven=result.tier_status[0] is TierStatus.OPTIMAL,
+            first_tier_bound=result.first_tier_bound,
+            ceiling=ceiling,
         )
-        violations = verify(changed, draft)
-        if violations:
-            raise InvalidSolutionError(violations)
         placed = draft.totals.placed
-        proven_first = result.tier_status[0] is TierStatus.OPTIMAL
-        bound = placed if proven_first else result.first_tier_bound
-        if bound is not None:
-            bound = min(bound, counting_bound(form))
+        bound = draft.bound_placed
         if not more and self.base.bound_placed is not None:
             # Less of something removes solutions: the base bound holds too.
             bound = self.base.bound_placed if bound is None else min(bound, self.base.bound_placed)

@@ -55,6 +55,7 @@ from talentmatch.platform.settings import SolverSettings
 __all__ = [
     "PlacementView",
     "Progress",
+    "association_run",
     "cancel_run",
     "claim_run",
     "fail_run",
@@ -367,16 +368,32 @@ async def fail_run(
     await session.commit()
 
 
-async def cancel_run(session: AsyncSession, user: User, run_id: uuid.UUID) -> MatchRun:
-    """The round's association cancels a QUEUED or RUNNING run: it ends CANCELLED at once, and
-    whatever its solve still produces is discarded."""
+async def association_run(
+    session: AsyncSession, user: User, run_id: uuid.UUID, *, lock_round: bool = False
+) -> tuple[MatchRun, MatchingRound]:
+    """The run and its round, for the round's association only: to anyone else the run does not
+    exist. The run is read afresh (a runner may have finished it in another session);
+    ``lock_round`` locks the round (on PostgreSQL; SQLite's writers take turns anyway) and reads
+    it afresh too."""
     run = await session.get(MatchRun, run_id, populate_existing=True)
     if run is None:
         raise NotFound(ErrorCode.NOT_FOUND, _NO_RUN, "run_id")
-    round_ = await session.get(MatchingRound, run.round_id)
-    assert round_ is not None
+    if lock_round:
+        round_ = await session.get(
+            MatchingRound, run.round_id, with_for_update=True, populate_existing=True
+        )
+    else:
+        round_ = await session.get(MatchingRound, run.round_id)
+    assert round_ is not None  # a foreign key
     if round_.association_id != (await _organization(session, user)).id:
         raise NotFound(ErrorCode.NOT_FOUND, _NO_RUN, "run_id")
+    return run, round_
+
+
+async def cancel_run(session: AsyncSession, user: User, run_id: uuid.UUID) -> MatchRun:
+    """The round's association cancels a QUEUED or RUNNING run: it ends CANCELLED at once, and
+    whatever its solve still produces is discarded."""
+    run, _ = await association_run(session, user, run_id)
     if run.finished:
         raise Conflict(
             ErrorCode.RUN_FINISHED,
@@ -542,19 +559,9 @@ async def publish_run(session: AsyncSession, user: User, run_id: uuid.UUID) -> M
     Publishing a re-match carries the responses of its fixed placements over from the run it
     re-matched: they were accepted there and hold unchanged here.
     """
-    # populate_existing: a runner finished the run in another session; read its state now.
-    run = await session.get(MatchRun, run_id, populate_existing=True)
-    if run is None:
-        raise NotFound(ErrorCode.NOT_FOUND, _NO_RUN, "run_id")
-    # Locked (on PostgreSQL; SQLite's writers take turns anyway) and read afresh: of two calls
-    # at once, the second waits and then sees what the first published.
-    round_ = await session.get(
-        MatchingRound, run.round_id, with_for_update=True, populate_existing=True
-    )
-    assert round_ is not None
-    organization = await _organization(session, user)
-    if round_.association_id != organization.id:
-        raise NotFound(ErrorCode.NOT_FOUND, _NO_RUN, "run_id")
+    # The round locked and read afresh: of two calls at once, the second waits and then sees
+    # what the first published.
+    run, round_ = await association_run(session, user, run_id, lock_round=True)
     if run.status is not RunStatus.SUCCEEDED:
         raise Conflict(
             ErrorCode.RUN_NOT_SUCCEEDED,

@@ -18,10 +18,16 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from talentmatch.matching.io import round_from_dict, solution_from_dict
 from talentmatch.matching.model import Status
-from talentmatch.matching.whatif import WhatIf, WhatIfParams, analyse, whatif_from_dict
-from talentmatch.platform.db import MatchingRound, MatchRun, RunStatus, User
-from talentmatch.platform.errors import Conflict, ErrorCode, NotFound
-from talentmatch.platform.services.runs import time_limit
+from talentmatch.matching.whatif import (
+    DEFAULT_RESOLVE_SECONDS,
+    WhatIf,
+    WhatIfParams,
+    analyse,
+    whatif_from_dict,
+)
+from talentmatch.platform.db import MatchRun, RunStatus, User
+from talentmatch.platform.errors import Conflict, ErrorCode
+from talentmatch.platform.services.runs import association_run, time_limit
 from talentmatch.platform.settings import SolverSettings
 
 __all__ = [
@@ -33,11 +39,6 @@ __all__ = [
     "store_what_if",
     "stored_what_if",
 ]
-
-#: Seconds per re-solve when the association does not say: county rounds are proven optimal in
-#: well under a second (docs/benchmarks.md), so this bounds the wait, not the usual time.
-DEFAULT_RESOLVE_SECONDS = 5.0
-_NO_RUN = "no such run"
 
 
 def _compute(
@@ -57,18 +58,6 @@ class WhatIfJob:
     params: WhatIfParams
 
 
-async def _association_run(session: AsyncSession, user: User, run_id: uuid.UUID) -> MatchRun:
-    run = await session.get(MatchRun, run_id, populate_existing=True)
-    if run is None:
-        raise NotFound(ErrorCode.NOT_FOUND, _NO_RUN, "run_id")
-    round_ = await session.get(MatchingRound, run.round_id)
-    assert round_ is not None  # a foreign key
-    if round_.association_id != user.organization_id:
-        # As the other run mutations: to anyone else the run does not exist.
-        raise NotFound(ErrorCode.NOT_FOUND, _NO_RUN, "run_id")
-    return run
-
-
 async def prepare_what_if(
     session: AsyncSession,
     user: User,
@@ -80,7 +69,7 @@ async def prepare_what_if(
     """The round's association may analyse a SUCCEEDED run that has a solution.
     ``time_limit_seconds`` is per re-solve, at most the service's maximum solve time, as for a
     run."""
-    run = await _association_run(session, user, run_id)
+    run, _ = await association_run(session, user, run_id)
     status = None if run.solution is None else run.solution.get("status")
     if run.status is not RunStatus.SUCCEEDED or status not in (Status.OPTIMAL, Status.FEASIBLE):
         raise Conflict(
@@ -107,7 +96,7 @@ async def store_what_if(
 ) -> MatchRun:
     """Store an analysis on its run (replacing an earlier one); the caller is checked again, as
     the analysis ran outside any transaction."""
-    run = await _association_run(session, user, run_id)
+    run, _ = await association_run(session, user, run_id)
     run.what_if = document
     await session.flush()
     return run

@@ -23,6 +23,7 @@ __all__ = [
     "can_see_organization",
     "can_see_user",
     "organization_key",
+    "organization_node",
     "parse_uuid",
 ]
 
@@ -120,6 +121,17 @@ class OrganizationNode(ScopedNode):
         if organization is None or not can_see_organization(info.context.user, organization):
             return None
         return cls.from_model(organization)
+
+
+async def organization_node(
+    info: strawberry.Info[Context, None], key: uuid.UUID
+) -> OrganizationNode:
+    """The organization ``key`` names (through the request's loader); it must exist (a foreign
+    key, or the round document's names, guarantee it): a missing one is an error, not a null."""
+    organization = await info.context.loaders.accounts.organization.load(key)
+    if organization is None:
+        raise LookupError(f"organization {key} is missing")
+    return OrganizationNode.from_model(organization)
 
 
 @strawberry.type(name="User", description="A person (用户) who acts for one organization.")

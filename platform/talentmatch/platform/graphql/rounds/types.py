@@ -28,6 +28,7 @@ from talentmatch.platform.errors import DomainError
 from talentmatch.platform.graphql.accounts.types import (
     OrganizationNode,
     organization_key,
+    organization_node,
     parse_uuid,
 )
 from talentmatch.platform.graphql.context import Context
@@ -97,13 +98,6 @@ def decode_id(global_id: str, *type_names: str) -> uuid.UUID | None:
     return parse_uuid(decoded.node_id)
 
 
-async def _organization(info: strawberry.Info[Context, None], key: uuid.UUID) -> OrganizationNode:
-    organization = await info.context.loaders.accounts.organization.load(key)
-    if organization is None:  # a foreign key guarantees it; an error, not a null
-        raise LookupError(f"organization {key} is missing")
-    return OrganizationNode.from_model(organization)
-
-
 async def _load_entry(
     info: strawberry.Info[Context, None], kind: EntryKind[Any], node_id: str
 ) -> Any | None:
@@ -131,7 +125,7 @@ class EntryFields:
 
     @strawberry.field(description="The organization (发布机构) that posted it.")
     async def owner(self, info: strawberry.Info[Context, None]) -> OrganizationNode:
-        return await _organization(info, self.owner_id)
+        return await organization_node(info, self.owner_id)
 
 
 @strawberry.type(
@@ -314,7 +308,7 @@ class RoundNode(ScopedNode):
 
     @strawberry.field(description="The industry association (行业协会) that runs the round.")
     async def association(self, info: strawberry.Info[Context, None]) -> OrganizationNode:
-        return await _organization(info, self.association_id)
+        return await organization_node(info, self.association_id)
 
     @relay.connection(
         relay.ListConnection[RunRef],

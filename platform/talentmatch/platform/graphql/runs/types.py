@@ -18,7 +18,11 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from talentmatch.platform.db import MatchingRound, MatchRun, PlacementResponse, RunStatus
 from talentmatch.platform.errors import DomainError
-from talentmatch.platform.graphql.accounts.types import OrganizationNode, parse_uuid
+from talentmatch.platform.graphql.accounts.types import (
+    OrganizationNode,
+    organization_node,
+    parse_uuid,
+)
 from talentmatch.platform.graphql.context import Context
 from talentmatch.platform.graphql.nodes import ScopedNode
 from talentmatch.platform.graphql.runs.whatif import WhatIfType, run_what_if
@@ -50,13 +54,6 @@ def requests_by_code(run: MatchRun) -> dict[str, Mapping[str, Any]]:
     return {r["id"]: r for r in run.round_document.get("requests", [])}
 
 
-async def _organization(info: strawberry.Info[Context, None], key: uuid.UUID) -> OrganizationNode:
-    organization = await info.context.loaders.accounts.organization.load(key)
-    if organization is None:  # a foreign key guarantees it
-        raise LookupError(f"organization {key} is missing")
-    return OrganizationNode.from_model(organization)
-
-
 async def load_run(info: strawberry.Info[Context, None], key: uuid.UUID) -> MatchRun | None:
     """The run if it exists and the caller may see it, else None."""
     user = info.context.user
@@ -83,7 +80,7 @@ class PartyFillType:
 
     @strawberry.field(description="The school or enterprise (机构).")
     async def organization(self, info: strawberry.Info[Context, None]) -> OrganizationNode:
-        return await _organization(info, self.organization_id)
+        return await organization_node(info, self.organization_id)
 
     @classmethod
     def of(cls, fill: summary.PartyFill) -> PartyFillType:
@@ -114,7 +111,7 @@ class SubsidyUseType:
 
     @strawberry.field(description="The government (政府部门) that funds it.")
     async def government(self, info: strawberry.Info[Context, None]) -> OrganizationNode:
-        return await _organization(info, self.government_id)
+        return await organization_node(info, self.government_id)
 
 
 @strawberry.type(name="UnplacedReason", description="Why trainees stayed unplaced (未匹配原因).")
@@ -250,15 +247,15 @@ class PlacementNode(ScopedNode):
 
     @strawberry.field(description="The school (学校) of the cohort.")
     async def school(self, info: strawberry.Info[Context, None]) -> OrganizationNode:
-        return await _organization(info, self.school_id)
+        return await organization_node(info, self.school_id)
 
     @strawberry.field(description="The training provider (培训机构) of the program.")
     async def provider(self, info: strawberry.Info[Context, None]) -> OrganizationNode:
-        return await _organization(info, self.provider_id)
+        return await organization_node(info, self.provider_id)
 
     @strawberry.field(description="The enterprise (企业) of the request.")
     async def enterprise(self, info: strawberry.Info[Context, None]) -> OrganizationNode:
-        return await _organization(info, self.enterprise_id)
+        return await organization_node(info, self.enterprise_id)
 
     @strawberry.field(description="The run (匹配运行) it belongs to.")
     async def run(self, info: strawberry.Info[Context, None]) -> RunNode | None:

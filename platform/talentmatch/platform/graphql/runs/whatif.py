@@ -8,22 +8,16 @@ Each figure says how it was reached: ``placed`` is reached by a solution of the 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import strawberry
 from talentmatch.matching.whatif import Outcome, ProgramWhatIf, SubsidyWhatIf, WhatIf
 from talentmatch.platform.db import MatchRun
-from talentmatch.platform.graphql.accounts.types import OrganizationNode
+from talentmatch.platform.graphql.accounts.types import OrganizationNode, organization_node
 from talentmatch.platform.graphql.context import Context
 from talentmatch.platform.services import whatif
 
 __all__ = ["WhatIfType", "run_what_if"]
-
-
-async def _organization(info: strawberry.Info[Context, None], key: uuid.UUID) -> OrganizationNode:
-    organization = await info.context.loaders.accounts.organization.load(key)
-    if organization is None:  # the round document names organizations that exist
-        raise LookupError(f"organization {key} is missing")
-    return OrganizationNode.from_model(organization)
 
 
 @strawberry.type(
@@ -61,6 +55,19 @@ class WhatIfChangeType:
         )
 
 
+def _changes(line: SubsidyWhatIf | ProgramWhatIf, base: int) -> dict[str, Any]:
+    """The fields a subsidy line and a programme line share, from its two changed rounds."""
+    return {
+        "placed_with_more": line.more.placed,
+        "placed_with_less": line.less.placed,
+        "delta_with_more": line.more.delta(base),
+        "delta_with_less": line.less.delta(base),
+        "proven": line.more.proven and line.less.proven,
+        "more": WhatIfChangeType.of(line.more, base),
+        "less": WhatIfChangeType.of(line.less, base),
+    }
+
+
 @strawberry.type(name="SubsidyWhatIf", description="A subsidy budget 10 % higher and lower.")
 class SubsidyWhatIfType:
     code: str = strawberry.field(description="The subsidy's code (补贴编号) in the round.")
@@ -77,7 +84,7 @@ class SubsidyWhatIfType:
 
     @strawberry.field(description="The government (政府部门) that funds it.")
     async def government(self, info: strawberry.Info[Context, None]) -> OrganizationNode:
-        return await _organization(info, self.government_id)
+        return await organization_node(info, self.government_id)
 
     @classmethod
     def of(cls, line: SubsidyWhatIf, base: int) -> SubsidyWhatIfType:
@@ -85,13 +92,7 @@ class SubsidyWhatIfType:
             code=line.subsidy,
             budget=line.budget,
             spent=line.spent,
-            placed_with_more=line.more.placed,
-            placed_with_less=line.less.placed,
-            delta_with_more=line.more.delta(base),
-            delta_with_less=line.less.delta(base),
-            proven=line.more.proven and line.less.proven,
-            more=WhatIfChangeType.of(line.more, base),
-            less=WhatIfChangeType.of(line.less, base),
+            **_changes(line, base),
             government_id=uuid.UUID(line.government),
         )
 
@@ -117,7 +118,7 @@ class ProgramWhatIfType:
 
     @strawberry.field(description="The training provider (培训机构) that runs it.")
     async def provider(self, info: strawberry.Info[Context, None]) -> OrganizationNode:
-        return await _organization(info, self.provider_id)
+        return await organization_node(info, self.provider_id)
 
     @classmethod
     def of(cls, line: ProgramWhatIf, base: int) -> ProgramWhatIfType:
@@ -126,13 +127,7 @@ class ProgramWhatIfType:
             capacity=line.capacity,
             min_size=line.min_size,
             trainees=line.trainees,
-            placed_with_more=line.more.placed,
-            placed_with_less=line.less.placed,
-            delta_with_more=line.more.delta(base),
-            delta_with_less=line.less.delta(base),
-            proven=line.more.proven and line.less.proven,
-            more=WhatIfChangeType.of(line.more, base),
-            less=WhatIfChangeType.of(line.less, base),
+            **_changes(line, base),
             provider_id=uuid.UUID(line.provider),
         )
 
