@@ -5,12 +5,14 @@ must equal what GraphQL answers; the language switch relabels the page. A full-p
 is saved to test-artifacts/dashboard.png (and dashboard-en.png after the switch).
 
 Needs the ``playwright`` package and Debian's Chromium at /usr/bin/chromium (no browser is
-downloaded); without either the test is skipped, naming what is missing.
+downloaded); without either the test is skipped, naming what is missing, or, with
+TALENTMATCH_REQUIRE_BROWSER=1 (as in CI once Chromium is there), fails.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -45,6 +47,7 @@ CHARTS = (
     "chart-unplaced",
     "chart-progress",
 )
+REQUIRE_BROWSER = "TALENTMATCH_REQUIRE_BROWSER"
 TIME_LIMIT_SECONDS = 5.0
 WAIT_MS = 30_000
 
@@ -62,6 +65,8 @@ def missing_browser() -> str | None:
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoServer]:
     reason = missing_browser()
     if reason is not None:
+        if os.environ.get(REQUIRE_BROWSER) == "1":
+            pytest.fail(f"{reason} ({REQUIRE_BROWSER}=1)")
         pytest.skip(reason)
     workdir = tmp_path_factory.mktemp("dashboard-server")
     server = DemoServer(f"sqlite+aiosqlite:///{workdir / 'talentmatch.db'}", workdir)
@@ -243,6 +248,7 @@ def test_dashboard_shows_the_published_demo_round_as_graphql_answers_it_in_both_
             # A school, in a browser session of its own, sees what GraphQL shows it: its line only.
             school_page = browser.new_context().new_page()
             school_page.set_default_timeout(WAIT_MS)
+            school_page.on("pageerror", lambda error: errors.append(f"school: {error}"))
             school_page.goto(f"{demo_server.base_url}/dashboard/?next=/dashboard/rounds/{round_id}")
             school_page.fill("input[name=email]", school_login.email)
             school_page.fill("input[name=password]", school_login.password)
@@ -263,6 +269,7 @@ def test_dashboard_shows_the_published_demo_round_as_graphql_answers_it_in_both_
                     for e in school_view["publishedRun"]["placements"]["edges"]
                 )
             )
+            assert errors == []
         finally:
             browser.close()
     assert "Traceback" not in demo_server.log(log_start)

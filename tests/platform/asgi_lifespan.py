@@ -30,14 +30,14 @@ async def lifespan(app: Litestar) -> AsyncIterator[Litestar]:
     scope = {"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}}
     task = asyncio.create_task(app(scope, receive, send))  # type: ignore[arg-type]
     await incoming.put({"type": "lifespan.startup"})
-    started = await replies.get()
+    started = await asyncio.wait_for(replies.get(), 30)
     if started["type"] != "lifespan.startup.complete":
         raise RuntimeError(f"the application did not start: {started}")
     try:
         yield app
     finally:
         await incoming.put({"type": "lifespan.shutdown"})
-        stopped = await replies.get()
+        stopped = await asyncio.wait_for(replies.get(), 30)
         await task
         if stopped["type"] != "lifespan.shutdown.complete":
             raise RuntimeError(f"the application did not stop cleanly: {stopped}")

@@ -5,20 +5,21 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from round_world import COHORT, World, make_world, spring_round
+from round_world import ANJI, COHORT, World, make_world, spring_round
 from sql_counter import execute
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from strawberry import relay
-from talentmatch.platform.db import AuditEvent, Cohort, MatchingRound
+from talentmatch.platform.db import AuditEvent, Cohort, MatchingRound, utcnow
 from talentmatch.platform.db.session import create_session_factory
 from talentmatch.platform.graphql.audit import extension as audit_extension
 from talentmatch.platform.graphql.rounds import mutations as round_mutations
-from talentmatch.platform.services.rounds import COHORTS, post_entry
+from talentmatch.platform.services.rounds import COHORTS, open_round, post_entry
 
 OPERATIONS = (Path(__file__).parents[2] / "schema" / "operations" / "audit.graphql").read_text()
 
@@ -79,6 +80,7 @@ async def audit_log(
 async def test_a_mutation_is_recorded_with_who_what_which_object_and_when(
     engine: AsyncEngine, session: AsyncSession, world: World, round_: MatchingRound, tmp_path: Path
 ) -> None:
+    before = utcnow()
     answer = await execute(
         engine,
         POST_COHORT,
@@ -86,6 +88,7 @@ async def test_a_mutation_is_recorded_with_who_what_which_object_and_when(
         user_id=world.school.id,
         data_dir=tmp_path,
     )
+    after = utcnow()
 
     assert answer.data is not None
     cohort_id = answer.data["postCohort"]["cohort"]["id"]
@@ -95,6 +98,7 @@ async def test_a_mutation_is_recorded_with_who_what_which_object_and_when(
     assert global_id(event.object_type or "", event.object_id) == cohort_id
     assert event.round_id == round_.id
     assert event.created_at is not None
+    assert before <= event.created_at <= after
 
 
 async def test_a_refused_mutation_is_recorded_with_its_codes_and_the_object_it_aimed_at(
@@ -205,8 +209,24 @@ async def test_only_an_association_reads_the_audit_log(
 
 
 async def test_a_record_of_a_round_filters_by_round_and_operation(
-    engine: AsyncEngine, world: World, round_: MatchingRound, cohort: Cohort, tmp_path: Path
+    engine: AsyncEngine,
+    session: AsyncSession,
+    world: World,
+    round_: MatchingRound,
+    cohort: Cohort,
+    tmp_path: Path,
 ) -> None:
+    # given an update in the round, and a cohort posted to a second round of the association
+    second = await open_round(
+        session,
+        world.association,
+        name="安吉 2027 春季二期",
+        region=ANJI,
+        season_start=date(2027, 3, 1),
+        season_end=date(2027, 8, 31),
+        policy={},
+    )
+    await session.commit()
     await execute(
         engine,
         UPDATE_COHORT,
@@ -214,16 +234,35 @@ async def test_a_record_of_a_round_filters_by_round_and_operation(
         user_id=world.school.id,
         data_dir=tmp_path,
     )
+    posted = await execute(
+        engine,
+        POST_COHORT,
+        variables={"roundId": global_id("Round", second.id)},
+        user_id=world.school.id,
+        data_dir=tmp_path,
+    )
+    assert posted.data is not None
+    assert posted.data["postCohort"]["errors"] == []
 
     by_round, _ = await audit_log(
         engine, world.association, tmp_path, roundId=global_id("Round", round_.id)
     )
+    by_second_round, _ = await audit_log(
+        engine, world.association, tmp_path, roundId=global_id("Round", second.id)
+    )
+    by_operation, _ = await audit_log(engine, world.association, tmp_path, operation="updateCohort")
     by_other_operation, _ = await audit_log(
         engine, world.association, tmp_path, operation="publishRun"
     )
 
     assert by_round is not None
     assert [n["operation"] for n in by_round] == ["updateCohort"]
+    assert by_second_round is not None
+    assert [n["operation"] for n in by_second_round] == ["postCohort"]
+    assert by_operation is not None
+    assert [(n["operation"], n["objectId"]) for n in by_operation] == [
+        ("updateCohort", global_id("Cohort", cohort.id))
+    ]
     assert by_other_operation == []
 
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import csv
 import io
-import secrets
 from collections.abc import AsyncIterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import lifespan
+from app_client import asgi_client, bearer
 from openpyxl import load_workbook
 from round_world import ANJI, count, make_world, spring_round
 from run_world import closed_round, published_run
@@ -22,17 +21,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from strawberry import relay
 from talentmatch.platform.app import create_app
 from talentmatch.platform.db import (
-    AccessToken,
     AuditEvent,
     Cohort,
     InternRequest,
     MatchingRound,
     Placement,
     User,
-    utcnow,
 )
 from talentmatch.platform.db.session import create_session_factory
-from talentmatch.platform.services.accounts import _digest
 from talentmatch.platform.services.bulk import PLACEMENT_HEADERS
 from talentmatch.platform.settings import Settings
 
@@ -54,19 +50,8 @@ async def client(migrated_database: str, tmp_path: Path) -> AsyncIterator[httpx.
             "TALENTMATCH_SOLVE_RUNNER": "embedded",
         }
     )
-    app = create_app(settings)
-    async with lifespan(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            yield c
-
-
-async def bearer(session: AsyncSession, user: User) -> dict[str, str]:
-    token = secrets.token_urlsafe(32)
-    expires_at = utcnow() + timedelta(hours=1)
-    session.add(AccessToken(token_sha256=_digest(token), user_id=user.id, expires_at=expires_at))
-    await session.commit()
-    return {"Authorization": f"Bearer {token}"}
+    async with asgi_client(create_app(settings)) as c:
+        yield c
 
 
 def round_id(round_: MatchingRound) -> str:
@@ -231,6 +216,7 @@ async def test_xlsx_template_filled_in_stores_intern_requests_and_names_cells_by
         {"row": 3, "column": "D (slots 名额)", "code": "INVALID_DOCUMENT",
          "message": "must be >= 1, got 0"},
     ]})  # fmt: skip
+    await session.commit()  # end the test's snapshot: read what the refused upload left
     assert await count(session, InternRequest) == 1
 
 

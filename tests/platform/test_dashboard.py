@@ -94,11 +94,13 @@ def test_every_file_the_pages_load_is_served_with_its_content_type(
     answers = {ref: client.get(ref) for ref in references}
 
     assert {ref: a.status_code for ref, a in answers.items()} == dict.fromkeys(references, 200)
-    types = {ref.rsplit(".", 1)[1]: a.headers["content-type"] for ref, a in answers.items()}
-    assert types == {
+    expected = {
         "css": "text/css; charset=utf-8",
         "js": "text/javascript; charset=utf-8",
     }
+    types = {ref: a.headers["content-type"] for ref, a in answers.items()}
+    assert types == {ref: expected[ref.rsplit(".", 1)[1]] for ref in references}
+    assert {ref.rsplit(".", 1)[1] for ref in references} == set(expected)
     assert "/dashboard/static/vendor/echarts/echarts.min.js" in references
 
 

@@ -9,23 +9,20 @@ errors is tested on its own (test_database_availability.py).
 from __future__ import annotations
 
 import asyncio
-import secrets
 from collections.abc import AsyncIterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import lifespan
+from app_client import asgi_client, bearer
 from round_world import make_world
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
 from talentmatch.platform.app import create_app
-from talentmatch.platform.db import AccessToken, AuditEvent, MatchingRound, utcnow
+from talentmatch.platform.db import AuditEvent, MatchingRound
 from talentmatch.platform.db.availability import UNAVAILABLE_MESSAGE
-from talentmatch.platform.services.accounts import _digest
 from talentmatch.platform.settings import Settings
 from tcp_proxy import TcpProxy
 
@@ -62,21 +59,8 @@ async def client(
             "TALENTMATCH_SOLVE_RUNNER": "embedded",
         }
     )
-    app = create_app(settings, migrate=False)
-    async with lifespan(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            yield c
-
-
-async def bearer(session: AsyncSession) -> dict[str, str]:
-    world = await make_world(session)
-    token = secrets.token_urlsafe(32)
-    expires_at = utcnow() + timedelta(hours=1)
-    user_id = world.association.id
-    session.add(AccessToken(token_sha256=_digest(token), user_id=user_id, expires_at=expires_at))
-    await session.commit()
-    return {"Authorization": f"Bearer {token}"}
+    async with asgi_client(create_app(settings, migrate=False)) as c:
+        yield c
 
 
 async def graphql(
@@ -95,7 +79,7 @@ async def test_an_unreachable_database_answers_503_with_retry_after_and_recovers
     client: httpx.AsyncClient, proxy: TcpProxy, session: AsyncSession
 ) -> None:
     # given a working service and a signed-in association
-    headers = await bearer(session)
+    headers = await bearer(session, (await make_world(session)).association)
     assert (await graphql(client, headers, ROUNDS))[0] == 200
     assert (await client.get("/health/ready")).status_code == 200
     audited = await count(session, AuditEvent)
@@ -103,7 +87,8 @@ async def test_an_unreachable_database_answers_503_with_retry_after_and_recovers
     # when the database becomes unreachable
     await proxy.cut()
 
-    # then a signed-in read (its token cannot be checked), a mutation and the readiness probe
+    # then a signed-in read and a signed-in mutation (their token cannot be checked) and the
+    # readiness probe
     # answer 503 with a hint to retry, and nothing is stored
     status, retry_after, body = await graphql(client, headers, ROUNDS)
     assert (status, retry_after) == (503, "5")
@@ -112,7 +97,7 @@ async def test_an_unreachable_database_answers_503_with_retry_after_and_recovers
         "code": "SERVICE_UNAVAILABLE",
         "retryAfterSeconds": 5,
     }
-    status, retry_after, body = await graphql(client, {}, OPEN_ROUND)
+    status, retry_after, body = await graphql(client, headers, OPEN_ROUND)
     assert (status, retry_after) == (503, "5")
     assert [e["message"] for e in body["errors"]] == [UNAVAILABLE_MESSAGE]
     ready = await client.get("/health/ready")

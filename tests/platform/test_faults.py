@@ -6,23 +6,21 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import secrets
 import threading
 from collections.abc import AsyncIterator, Iterator
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import lifespan
+from app_client import asgi_client, bearer
+from round_world import count
 from run_world import closed_round, solved_run
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from strawberry import relay
 from talentmatch.platform.app import create_app
 from talentmatch.platform.db import (
-    AccessToken,
     Cohort,
     EntryStatus,
     LoginFailure,
@@ -31,14 +29,12 @@ from talentmatch.platform.db import (
     OrganizationKind,
     RoundStatus,
     RunStatus,
-    User,
-    utcnow,
 )
 from talentmatch.platform.db.session import create_session_factory
 from talentmatch.platform.jobs import runner as runner_module
 from talentmatch.platform.jobs.solving import solve_document
 from talentmatch.platform.services import runs as runs_module
-from talentmatch.platform.services.accounts import _digest, sign_up
+from talentmatch.platform.services.accounts import sign_up
 from talentmatch.platform.settings import Settings
 
 CALLERS = 8
@@ -70,11 +66,8 @@ def settings_for(url: str, data_dir: Path) -> Settings:
 @pytest.fixture
 async def client(migrated_database: str, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     """A client whose requests run concurrently, on the test's event loop with the app."""
-    app = create_app(settings_for(migrated_database, tmp_path))
-    async with lifespan(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
-            yield c
+    async with asgi_client(create_app(settings_for(migrated_database, tmp_path))) as c:
+        yield c
 
 
 @pytest.fixture
@@ -105,14 +98,6 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
     gate.opened.set()
 
 
-async def bearer(session: AsyncSession, user: User) -> dict[str, str]:
-    token = secrets.token_urlsafe(32)
-    expires_at = utcnow() + timedelta(hours=1)
-    session.add(AccessToken(token_sha256=_digest(token), user_id=user.id, expires_at=expires_at))
-    await session.commit()
-    return {"Authorization": f"Bearer {token}"}
-
-
 async def post(
     client: httpx.AsyncClient, headers: dict[str, str], query: str, **variables: Any
 ) -> dict[str, Any]:
@@ -138,10 +123,6 @@ def outcomes(answers: list[dict[str, Any]], field: str) -> list[str]:
     return sorted(found)
 
 
-async def count(session: AsyncSession, model: type[Any]) -> int:
-    return int(await session.scalar(select(func.count()).select_from(model)) or 0)
-
-
 async def test_concurrent_run_matching_calls_start_exactly_one_run(
     client: httpx.AsyncClient, session: AsyncSession, gate: Gate
 ) -> None:
@@ -159,6 +140,7 @@ async def test_concurrent_run_matching_calls_start_exactly_one_run(
 
     # then one call started a run and the others were told one is in progress
     assert outcomes(answers, "runMatching") == ["OK"] + ["RUN_IN_PROGRESS"] * (CALLERS - 1)
+    await session.commit()  # end the test's snapshot: read what the calls wrote
     assert await count(session, MatchRun) == 1
 
 
@@ -185,15 +167,16 @@ async def test_concurrent_publish_run_calls_publish_exactly_one_result(
     assert global_id("Run", round_.published_run_id) == winner["data"]["publishRun"]["run"]["id"]
 
 
-async def test_two_publish_calls_that_both_read_before_either_writes_publish_one_result(
+async def test_two_publish_calls_racing_on_the_round_publish_one_result(
     client: httpx.AsyncClient,
     session: AsyncSession,
     sessions: async_sessionmaker[AsyncSession],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # given two solved runs, and a publish that pauses once it has read the round until the
-    # other call has read it too (or, where the database lets only one writer in at a time,
-    # for a moment)
+    # given two solved runs, and a publish that, once it holds the round and has read the
+    # caller's organization, waits (up to 2 s) for the other call to get as far. The round lock
+    # keeps the other call out until the first has written, so that wait runs out: both calls
+    # are in flight at once, and the second is let in only after the first has published.
     w = await closed_round(session)
     first = await solved_run(session, sessions, w)
     second = await solved_run(session, sessions, w)
@@ -202,7 +185,7 @@ async def test_two_publish_calls_that_both_read_before_either_writes_publish_one
     organization = runs_module._organization
     paused: list[bool] = []
 
-    async def both_have_read(*args: Any) -> Any:
+    async def pause_once_read(*args: Any) -> Any:
         found = await organization(*args)
         if len(paused) < 2:  # the first look of each call; later looks go straight on
             paused.append(True)
@@ -210,14 +193,14 @@ async def test_two_publish_calls_that_both_read_before_either_writes_publish_one
                 await asyncio.wait_for(barrier.wait(), 2)
         return found
 
-    monkeypatch.setattr(runs_module, "_organization", both_have_read)
+    monkeypatch.setattr(runs_module, "_organization", pause_once_read)
 
-    # when both runs are published at once
+    # when both runs are published at once, racing on the round
     answers = await asyncio.gather(
         *(post(client, headers, PUBLISH_RUN, runId=global_id("Run", r.id)) for r in (first, second))
     )
 
-    # then one is the result and the other was refused
+    # then one is the result and the other, let in after it, saw it and was refused
     assert outcomes(answers, "publishRun") == ["NOT_A_REMATCH", "OK"]
     winner = next(a for a in answers if not a["data"]["publishRun"]["errors"])
     round_ = await session.get(MatchingRound, w.round.id, populate_existing=True)
@@ -252,6 +235,7 @@ async def test_a_solver_that_crashes_fails_the_run_with_its_message_and_leaves_t
     failed = await wait_until_finished(client, headers, run_id)
 
     assert failed == {"status": "FAILED", "error": "MemoryError: the solver ran out of memory"}
+    await session.commit()  # end the test's snapshot: read what the runner wrote since
     round_ = await session.get(MatchingRound, w.round.id, populate_existing=True)
     assert round_ is not None
     assert (round_.status, round_.published_run_id) == (RoundStatus.CLOSED, None)
@@ -270,7 +254,7 @@ async def test_a_solver_that_crashes_fails_the_run_with_its_message_and_leaves_t
         client, headers, again["data"]["runMatching"]["run"]["id"]
     )
     assert succeeded == {"status": "SUCCEEDED", "error": None}
-    await session.commit()  # end the test's snapshot: read what the runner wrote since
+    await session.commit()  # and again: the second run was written after that read
     statuses = sorted(s.value for s in await session.scalars(select(MatchRun.status)))
     assert statuses == sorted([RunStatus.FAILED.value, RunStatus.SUCCEEDED.value])
 
@@ -304,4 +288,5 @@ async def test_a_burst_of_parallel_wrong_passwords_is_counted_one_by_one(
 
     # then the throttle stops the guessing after the limit (5), as if they had come one by one
     assert outcomes(answers, "logIn") == ["INVALID_CREDENTIALS"] * 5 + ["TOO_MANY_ATTEMPTS"] * 5
+    await session.commit()  # end the test's snapshot: read what the calls wrote
     assert await count(session, LoginFailure) == 5

@@ -215,3 +215,5 @@ def test_generated_documents_cause_no_server_error(caller: str, fuzzed: Fuzzed) 
     assert tally.failures == []
     # every query and mutation of the schema was fuzzed
     assert tally.operations == len(ROOT.query_type.fields) + len(ROOT.mutation_type.fields)
+    # and each of them with at least one generated document
+    assert tally.examples >= tally.operations

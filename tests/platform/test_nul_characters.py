@@ -46,6 +46,7 @@ async def run(
 
 
 async def rows(session: AsyncSession) -> tuple[int, int]:
+    await session.commit()  # a fresh snapshot: read what the calls wrote
     return await count(session, MatchingRound), await count(session, Cohort)
 
 
