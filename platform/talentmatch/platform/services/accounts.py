@@ -121,8 +121,8 @@ async def log_in(
     answer nor its timing tells whether an account exists.
 
     When the email or the client ``address`` has had too many failures lately, the attempt is
-    refused (TOO_MANY_ATTEMPTS) before the password is looked at. The caller records a refusal
-    for bad credentials with ``login_throttle.record_failure``, outside the rolled-back unit of
+    refused (TOO_MANY_ATTEMPTS) before the password is looked at. The caller counts a refusal
+    for bad credentials with ``login_throttle.add_failure``, outside the rolled-back unit of
     work; a success forgets the email's failures from ``address``."""
     _require_aware(now)
     await login_throttle.refuse_if_throttled(session, email, address, now, throttle)

@@ -17,7 +17,7 @@ import math
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 from talentmatch.platform.db import LoginFailure
 from talentmatch.platform.db.accounts import EMAIL_LENGTH
 from talentmatch.platform.db.login_attempts import ADDRESS_LENGTH
@@ -29,9 +29,7 @@ __all__ = [
     "add_failure",
     "clear_failures",
     "hold_attempts",
-    "record_failure",
     "refuse_if_throttled",
-    "retry_after_seconds",
 ]
 
 DEFAULT_RULES = LoginThrottleSettings()
@@ -122,18 +120,6 @@ async def add_failure(
         )
     )
     await session.flush()
-
-
-async def record_failure(
-    sessions: async_sessionmaker[AsyncSession],
-    email: str,
-    address: str | None,
-    now: datetime,
-    rules: LoginThrottleSettings = DEFAULT_RULES,
-) -> None:
-    """Count a failed log-in in a short transaction of its own that commits at once."""
-    async with sessions() as session, session.begin():
-        await add_failure(session, email, address, now, rules)
 
 
 async def clear_failures(session: AsyncSession, email: str, address: str | None) -> None:
