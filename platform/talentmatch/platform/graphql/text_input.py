@@ -24,21 +24,22 @@ from graphql import (
     StringValueNode,
     ValidationContext,
     ValidationRule,
+    get_named_type,
     type_from_ast,
 )
 from graphql.language import ast
 from strawberry.extensions import SchemaExtension
+from talentmatch.platform.services.rounds import NUL, NUL_MESSAGE
 
-__all__ = ["NUL", "NulTextRule", "RefuseNulVariables", "nul_error"]
+__all__ = ["NulTextRule", "RefuseNulVariables", "nul_error"]
 
-NUL = "\x00"
 INVALID_TEXT = "INVALID_TEXT"
 _TEXT_SCALARS = frozenset({"String", "ID"})
 
 
 def nul_error(where: str, node: ast.Node | None = None) -> GraphQLError:
     return GraphQLError(
-        f"{where}: must not contain the character U+0000 (NUL)",
+        f"{where}: {NUL_MESSAGE}",
         nodes=node,
         extensions={"code": INVALID_TEXT, "argument": where},
     )
@@ -67,7 +68,7 @@ class NulTextRule(ValidationRule):
     def enter_string_value(self, node: StringValueNode, *_args: Any) -> None:
         if NUL not in node.value:
             return
-        named = _named(self.context.get_input_type())
+        named = get_named_type(self.context.get_input_type())
         if isinstance(named, GraphQLScalarType) and named.name in _TEXT_SCALARS:
             self.report_error(nul_error(".".join(self._path) or "argument", node))
 
@@ -94,12 +95,6 @@ class RefuseNulVariables(SchemaExtension):
                         context.pre_execution_errors = [nul_error(where, variable)]
                         break
         yield
-
-
-def _named(type_: Any) -> Any:
-    while isinstance(type_, GraphQLNonNull | GraphQLList):
-        type_ = type_.of_type
-    return type_
 
 
 def _nul_path(value: Any, type_: GraphQLInputType, path: str) -> str | None:

@@ -48,12 +48,13 @@ from graphql import (
     SelectionSetNode,
     VariableNode,
     get_named_type,
+    get_operation_ast,
     is_composite_type,
 )
 from graphql.type.introspection import SchemaMetaFieldDef, TypeMetaFieldDef
 from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
-from talentmatch.platform.graphql.limits.shape import fragments_of, limit_error, operations_of
+from talentmatch.platform.graphql.limits.shape import fragments_of, limit_error
 from talentmatch.platform.graphql.pagination import MAX_PAGE_SIZE
 
 __all__ = ["LIST_SIZE", "NodeLimit", "estimate_nodes"]
@@ -186,15 +187,6 @@ def _variable_defaults(operation: OperationDefinitionNode) -> Iterator[tuple[str
             yield definition.variable.name.value, int(default.value)
 
 
-def _operation(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
-    """The operation a request runs; None when the document does not say (execution then
-    reports that itself)."""
-    operations = operations_of(document)
-    if name is None:
-        return operations[0] if len(operations) == 1 else None
-    return next((o for o in operations if o.name is not None and o.name.value == name), None)
-
-
 def estimate_nodes(
     schema: GraphQLSchema,
     document: DocumentNode,
@@ -242,7 +234,7 @@ class NodeLimit(SchemaExtension):
         operation_name: str | None,
         variables: Mapping[str, Any] | None,
     ) -> GraphQLError | None:
-        operation = _operation(document, operation_name)
+        operation = get_operation_ast(document, operation_name)
         if operation is None:
             return None
         nodes = estimate_nodes(schema, document, operation, variables)
