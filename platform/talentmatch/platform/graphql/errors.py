@@ -27,7 +27,6 @@ __all__ = [
     "UnitOfWork",
     "UserError",
     "after_commit",
-    "commit_work",
     "is_unexpected",
     "mask_unexpected_errors",
     "unit_of_work",
@@ -37,8 +36,8 @@ __all__ = [
 logger = logging.getLogger("talentmatch.platform.graphql")
 
 UNEXPECTED_ERROR = "Unexpected error."
-#: Key of ``session.info`` while a mutation's commit waits for its audit record: the actions to
-#: run after that commit.
+#: Key of ``session.info`` while the audit extension resolves a mutation (graphql.audit), which
+#: commits the mutation's work together with its record: the actions to run after that commit.
 COMMIT_DEFERRED = "talentmatch_commit_deferred"
 
 # Registers the domain's codes as the GraphQL enum ErrorCode (the class itself is unchanged).
@@ -97,8 +96,9 @@ class UnitOfWork:
 async def unit_of_work(
     session: AsyncSession, fields: Mapping[str, str] | None = None
 ) -> AsyncIterator[UnitOfWork]:
-    """Run a mutation's work in a SAVEPOINT: commit it if it succeeds; if a service refuses with
-    a DomainError, roll back exactly that work (nothing is half-written) and record the error.
+    """Run a mutation's work in a SAVEPOINT: if a service refuses with a DomainError, roll back
+    exactly that work (nothing is half-written) and record the error. It never commits: the
+    audit extension commits the mutation's work together with its record (graphql.audit).
 
     A savepoint rather than a full rollback keeps the caller's user, loaded at the start of the
     request, usable by the next mutation of the same document.
@@ -109,27 +109,15 @@ async def unit_of_work(
             yield outcome
     except DomainError as error:
         outcome.errors.extend(user_errors(error, fields))
-        return
-    await commit_work(session)
 
 
-async def commit_work(session: AsyncSession) -> None:
-    """Commit what ``session`` holds, unless the audit extension will commit it together with
-    the mutation's record (graphql.audit); then only flush."""
-    if COMMIT_DEFERRED in session.info:
-        await session.flush()
-        return
-    await session.commit()
-
-
-async def after_commit(session: AsyncSession, action: Callable[[], Awaitable[None]]) -> None:
-    """Run ``action`` once the work of ``session`` is committed: at once if it is, or after the
-    commit that the audit extension makes for the mutation being resolved."""
+def after_commit(session: AsyncSession, action: Callable[[], Awaitable[None]]) -> None:
+    """Run ``action`` after the commit that the audit extension makes for the mutation being
+    resolved."""
     deferred: list[Callable[[], Awaitable[None]]] | None = session.info.get(COMMIT_DEFERRED)
     if deferred is None:
-        await action()
-    else:
-        deferred.append(action)
+        raise RuntimeError("after_commit is called outside an audited mutation")
+    deferred.append(action)
 
 
 def is_unexpected(error: GraphQLError) -> bool:

@@ -14,6 +14,7 @@ import strawberry
 from strawberry import relay
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.printer import print_schema
+from strawberry.types.base import get_object_definition
 from talentmatch.platform.graphql.accounts import (
     AccountMutations,
     AccountQueries,
@@ -98,6 +99,12 @@ class Mutation(AccountMutations, RoundMutations, RunMutations):
     pass
 
 
+# Every root field of Mutation runs inside the audit extension (its record, its commit); no other
+# field pays for it. Attached once, here, so that every schema ``build_schema`` makes shares it.
+for _field in get_object_definition(Mutation, strict=True).fields:
+    _field.extensions = [*_field.extensions, AuditMutations()]
+
+
 @strawberry.type(description="Following (订阅), over a WebSocket (graphql-transport-ws).")
 class Subscription(RunSubscriptions):
     pass
@@ -127,7 +134,6 @@ def build_schema(limits: GraphQLSettings) -> strawberry.Schema:
             OperationMetrics,
             # Inside the masking: it answers 503 for errors the database's absence caused.
             DatabaseUnavailable,
-            AuditMutations,
             lambda: ParserCache(maxsize=_CACHE_SIZE),
             lambda: ValidationCache(maxsize=_CACHE_SIZE),
             *limit_extensions(limits),

@@ -29,6 +29,7 @@ from talentmatch.platform.db.audit import NAME_LENGTH, OUTCOME_LENGTH, REQUEST_I
 from talentmatch.platform.db.login_attempts import ADDRESS_LENGTH
 from talentmatch.platform.errors import ErrorCode, Forbidden
 from talentmatch.platform.services.accounts import within_region
+from talentmatch.platform.telemetry.logs import current_request
 
 __all__ = ["OK", "AuditEntry", "audit_query", "record", "round_of"]
 
@@ -59,6 +60,33 @@ class AuditEntry:
     object_id: uuid.UUID | None = None
     address: str | None = None
     request_id: str | None = None
+    #: The round the object belongs to, when the edge knows it (else ``record`` looks it up).
+    round_id: uuid.UUID | None = None
+
+    @classmethod
+    def by(
+        cls,
+        user: User | None,
+        operation: str,
+        outcome: str,
+        *,
+        object_type: str | None = None,
+        object_id: uuid.UUID | None = None,
+        address: str | None = None,
+    ) -> AuditEntry:
+        """What ``user`` (None before anyone is known) did outside GraphQL, in the request being
+        handled if any; ``object_type`` is kept only with an ``object_id``."""
+        scope = current_request()
+        return cls(
+            operation=operation,
+            outcome=outcome,
+            user_id=user.id if user is not None else None,
+            organization_id=user.organization_id if user is not None else None,
+            object_type=object_type if object_id is not None else None,
+            object_id=object_id,
+            address=address,
+            request_id=scope.request_id if scope is not None else None,
+        )
 
 
 async def round_of(session: AsyncSession, object_type: str, key: uuid.UUID) -> uuid.UUID | None:
@@ -82,11 +110,9 @@ async def round_of(session: AsyncSession, object_type: str, key: uuid.UUID) -> u
 async def record(session: AsyncSession, entry: AuditEntry) -> AuditEvent:
     """Add the record of ``entry`` to the session's transaction (the caller commits it with the
     change it records). Texts are cut to their columns: a record is never refused."""
-    round_id = (
-        await round_of(session, entry.object_type, entry.object_id)
-        if entry.object_type is not None and entry.object_id is not None
-        else None
-    )
+    round_id = entry.round_id
+    if round_id is None and entry.object_type is not None and entry.object_id is not None:
+        round_id = await round_of(session, entry.object_type, entry.object_id)
     event = AuditEvent(
         user_id=entry.user_id,
         organization_id=entry.organization_id,

@@ -17,7 +17,7 @@ from talentmatch.platform.graphql.accounts.types import (
     organization_key,
 )
 from talentmatch.platform.graphql.context import Context
-from talentmatch.platform.graphql.errors import UserError, commit_work, unit_of_work
+from talentmatch.platform.graphql.errors import UserError, unit_of_work
 from talentmatch.platform.services import accounts, login_throttle
 
 __all__ = ["AccountMutations"]
@@ -138,9 +138,8 @@ class AccountMutations:
             user = await accounts.authenticate(session, token, utcnow())
         if any(error.code is ErrorCode.INVALID_CREDENTIALS for error in work.errors):
             # The unit of work was rolled back; the failure is stored beside it, committed with
-            # the attempt's audit record (or at once, see ``commit_work``).
+            # the attempt's audit record (graphql.audit).
             await login_throttle.add_failure(session, input.email, address, now, rules)
-            await commit_work(session)
         if work.errors or user is None:
             return LogInPayload(token=None, expires_at=None, user=None, errors=work.errors)
         return LogInPayload(

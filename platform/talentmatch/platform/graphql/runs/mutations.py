@@ -144,7 +144,7 @@ async def _start(
     if work.errors:
         return RunPayload(run=None, errors=work.errors)
     run_key, round_key = row.id, row.round_id
-    await after_commit(context.session, lambda: context.runner.submit(run_key, round_key))
+    after_commit(context.session, lambda: context.runner.submit(run_key, round_key))
     return RunPayload(run=RunNode.from_model(row), errors=[])
 
 
