@@ -545,10 +545,11 @@ def _check_fixed_compatible(round_: Round) -> None:
 
 def load_round(path: str | Path) -> Round:
     """Read and validate a round document from a file."""
-    return round_from_dict(_load_json(path))
+    return round_from_dict(load_json(path))
 
 
-def _load_json(path: str | Path) -> Any:
+def load_json(path: str | Path) -> Any:
+    """The parsed JSON of a UTF-8 file (NaN and Infinity refused); raise DocumentError."""
     try:
         text = Path(path).read_text("utf-8")
     except OSError as exc:
@@ -822,4 +823,4 @@ def _read_unplaced_request(r: _Reader, data: Mapping[str, Any]) -> UnplacedReque
 
 
 def load_solution(path: str | Path) -> Solution:
-    return solution_from_dict(_load_json(path))
+    return solution_from_dict(load_json(path))

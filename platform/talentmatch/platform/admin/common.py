@@ -1,5 +1,5 @@
 """What the administrative commands share: the configured database, the user a command acts as,
-its audit record, and its progress on stderr.
+and its progress on stderr.
 
 These commands run on the server by whoever runs the service, so they take no password: they
 act as the user the email names, and the audit log records them as that user's, like the
@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from types import TracebackType
@@ -23,7 +22,6 @@ from talentmatch.matching.progress import BAR, LINES, resolve_mode
 from talentmatch.platform.db import User
 from talentmatch.platform.db.migrate import upgrade_database
 from talentmatch.platform.db.session import create_engine, create_session_factory
-from talentmatch.platform.services import audit
 from talentmatch.platform.settings import SettingsError, get_settings
 
 if TYPE_CHECKING:
@@ -34,7 +32,6 @@ __all__ = [
     "EXIT_OK",
     "CommandError",
     "Progress",
-    "audit_entry",
     "run_on_database",
     "user_by_email",
 ]
@@ -52,23 +49,6 @@ async def user_by_email(session: AsyncSession, email: str) -> User:
     if user is None:
         raise CommandError(f"no user has the email {email.strip()!r}")
     return user
-
-
-def audit_entry(
-    operation: str,
-    outcome: str,
-    user: User,
-    object_type: str | None = None,
-    object_id: uuid.UUID | None = None,
-) -> audit.AuditEntry:
-    return audit.AuditEntry(
-        operation=operation,
-        outcome=outcome,
-        user_id=user.id,
-        organization_id=user.organization_id,
-        object_type=object_type if object_id is not None else None,
-        object_id=object_id,
-    )
 
 
 def run_on_database(work: Callable[[AsyncSession], Coroutine[Any, Any, int]]) -> int:

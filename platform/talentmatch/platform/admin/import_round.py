@@ -4,19 +4,18 @@ configured database as that association's new round, through the service importR
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
+from talentmatch.matching.io import DocumentError, load_json
 from talentmatch.platform.admin.common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
     CommandError,
     Progress,
-    audit_entry,
     run_on_database,
     user_by_email,
 )
@@ -34,12 +33,11 @@ PROG = "talentmatch import-round"
 
 
 def read_document(path: Path) -> Any:
+    """The parsed JSON of ``path``, read as the engine reads a round document."""
     try:
-        return json.loads(path.read_text("utf-8"))
-    except (OSError, UnicodeDecodeError) as error:
-        raise CommandError(f"{path} cannot be read: {error}") from None
-    except json.JSONDecodeError as error:
-        raise CommandError(f"{path} is not JSON: {error}") from None
+        return load_json(path)
+    except DocumentError as error:
+        raise CommandError("; ".join(str(p) for p in error.problems)) from None
 
 
 def entry_count(document: Any) -> int:
@@ -76,11 +74,14 @@ async def import_document(
         )
     except DomainError as error:
         # A refused import is recorded too, like a refused mutation; it stored nothing.
-        await audit.record(session, audit_entry(OPERATION, error.code.value, user))
+        await audit.record(session, audit.AuditEntry.by(user, OPERATION, error.code.value))
         await session.commit()
         _print_refusal(error)
         return EXIT_BAD_INPUT
-    await audit.record(session, audit_entry(OPERATION, audit.OK, user, "Round", new_round.id))
+    entry = audit.AuditEntry.by(
+        user, OPERATION, audit.OK, object_type="Round", object_id=new_round.id
+    )
+    await audit.record(session, entry)
     await session.commit()
     progress.stage("committed")
     counts = ", ".join(f"{stored.get(k.section, 0):,} {k.section}" for k in ENTRY_KINDS)

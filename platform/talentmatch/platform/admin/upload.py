@@ -9,24 +9,21 @@ import uuid
 from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from strawberry import relay
 from talentmatch.platform.admin.common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
     CommandError,
     Progress,
-    audit_entry,
     run_on_database,
     user_by_email,
 )
 from talentmatch.platform.db.session import begin_writing
 from talentmatch.platform.errors import DomainError
+from talentmatch.platform.graphql.rounds.types import decode_id
 from talentmatch.platform.services import audit, bulk
 
-__all__ = ["OPERATIONS", "post_upload"]
+__all__ = ["post_upload"]
 
-#: The audit log's name of an upload of each kind, the HTTP upload's.
-OPERATIONS = {"cohorts": "uploadCohorts", "intern-requests": "uploadInternRequests"}
 PROG = "talentmatch upload"
 #: Seconds before a bar appears: a file of a few rows is posted before anyone needs one.
 BAR_DELAY = 1.0
@@ -34,12 +31,9 @@ BAR_DELAY = 1.0
 
 def round_key(global_id: str) -> uuid.UUID:
     """The round inside a Round global ID (as GraphQL and ``import-round`` print it)."""
-    try:
-        decoded = relay.GlobalID.from_id(global_id)
-        if decoded.type_name == "Round":
-            return uuid.UUID(decoded.node_id)
-    except (relay.GlobalIDValueError, ValueError):
-        pass
+    key = decode_id(global_id, "Round")
+    if key is not None:
+        return key
     raise CommandError(f"--round {global_id!r} is not a round's id")
 
 
@@ -57,7 +51,7 @@ async def post_upload(
 ) -> int:
     user = await user_by_email(session, args.user)
     key = round_key(args.round)
-    operation = OPERATIONS[args.kind]
+    kind = bulk.BULK_KINDS[args.kind]
     await begin_writing(session)
 
     def on_row(done: int, total: int) -> None:
@@ -65,16 +59,18 @@ async def post_upload(
         progress.advance_to(done)
 
     try:
-        stored = await bulk.post_file(
-            session, user, bulk.BULK_KINDS[args.kind], key, content, on_row
-        )
+        stored = await bulk.post_file(session, user, kind, key, content, on_row)
     except DomainError as error:
         # Recorded like the HTTP upload's refusal; the rows were rolled back.
-        await audit.record(session, audit_entry(operation, error.code.value, user, "Round", key))
+        entry = audit.AuditEntry.by(
+            user, kind.operation, error.code.value, object_type="Round", object_id=key
+        )
+        await audit.record(session, entry)
         await session.commit()
         _print_refusal(error)
         return EXIT_BAD_INPUT
-    await audit.record(session, audit_entry(operation, audit.OK, user, "Round", key))
+    entry = audit.AuditEntry.by(user, kind.operation, audit.OK, object_type="Round", object_id=key)
+    await audit.record(session, entry)
     await session.commit()
     print(f"stored {stored:,} {args.kind} from {args.file}")
     return EXIT_OK

@@ -26,15 +26,13 @@ from litestar.status_codes import (
     HTTP_422_UNPROCESSABLE_ENTITY,
 )
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from strawberry import relay
 from talentmatch.platform.db import User, utcnow
 from talentmatch.platform.db.session import begin_writing
 from talentmatch.platform.errors import Conflict, DomainError, ErrorCode, Forbidden, NotFound
-from talentmatch.platform.graphql.accounts.types import parse_uuid
 from talentmatch.platform.graphql.context import bearer_token
+from talentmatch.platform.graphql.rounds.types import decode_id
 from talentmatch.platform.services import audit, bulk
 from talentmatch.platform.services.accounts import authenticate
-from talentmatch.platform.telemetry.logs import current_request
 
 __all__ = ["BULK_HANDLERS", "download_placements", "download_template", "upload_entries"]
 
@@ -69,25 +67,41 @@ async def upload_entries(
     if bulk_kind is None:
         return _refusal(NotFound(ErrorCode.NOT_FOUND, "no such kind of bulk file"))
     sessions: async_sessionmaker[AsyncSession] = request.app.state.session_factory
-    operation = _UPLOADS[kind]
+    # Read before the write lock is taken (on SQLite, see db.session.begin_writing), so that a
+    # slow upload does not hold it; a refusal here is answered after the caller's check.
+    round_key: uuid.UUID | None = None
+    try:
+        round_key = _round_key(round_id)
+        upload: tuple[uuid.UUID, bytes] | DomainError = (round_key, await _upload(request))
+    except DomainError as error:
+        upload = error
+    user: User | None = None
+    address = request.client.host if request.client is not None else None
+
+    def entry(outcome: str) -> audit.AuditEntry:
+        return audit.AuditEntry.by(
+            user,
+            bulk_kind.operation,
+            outcome,
+            object_type="Round",
+            object_id=round_key,
+            address=address,
+        )
+
     async with sessions() as session:
-        # A writer from the start (on SQLite, see db.session.begin_writing): the upload writes.
+        # A writer from the start: the upload writes.
         await begin_writing(session)
-        user: User | None = None
-        round_key: uuid.UUID | None = None
         try:
             user = await _caller(session, request)
-            round_key = _round_key(round_id)
-            content = await _upload(request)
-            stored = await bulk.post_file(session, user, bulk_kind, round_key, content)
+            if isinstance(upload, DomainError):
+                raise upload
+            stored = await bulk.post_file(session, user, bulk_kind, *upload)
         except DomainError as error:
             # The refusal is recorded too, like a refused mutation's; the rows were rolled back.
-            await audit.record(
-                session, _audit_entry(request, operation, error.code.value, user, round_key)
-            )
+            await audit.record(session, entry(error.code.value))
             await session.commit()
             return _refusal(error)
-        await audit.record(session, _audit_entry(request, operation, audit.OK, user, round_key))
+        await audit.record(session, entry(audit.OK))
         await session.commit()
     return Response({"stored": stored}, status_code=HTTP_200_OK)
 
@@ -109,29 +123,6 @@ async def download_placements(
 
 BULK_HANDLERS = [download_template, upload_entries, download_placements]
 
-#: The audit log's name of an upload of each kind, as a mutation's would be.
-_UPLOADS = {"cohorts": "uploadCohorts", "intern-requests": "uploadInternRequests"}
-
-
-def _audit_entry(
-    request: Request[Any, Any, Any],
-    operation: str,
-    outcome: str,
-    user: User | None,
-    round_key: uuid.UUID | None,
-) -> audit.AuditEntry:
-    scope = current_request()
-    return audit.AuditEntry(
-        operation=operation,
-        outcome=outcome,
-        user_id=user.id if user is not None else None,
-        organization_id=user.organization_id if user is not None else None,
-        object_type="Round" if round_key is not None else None,
-        object_id=round_key,
-        address=request.client.host if request.client is not None else None,
-        request_id=scope.request_id if scope is not None else None,
-    )
-
 
 async def _caller(session: AsyncSession, request: Request[Any, Any, Any]) -> User:
     token = bearer_token(request.headers.get("authorization"))
@@ -143,12 +134,8 @@ async def _caller(session: AsyncSession, request: Request[Any, Any, Any]) -> Use
 
 def _round_key(global_id: str) -> uuid.UUID:
     """The round inside a Round global ID; anything else is an unknown round."""
-    try:
-        decoded = relay.GlobalID.from_id(global_id)
-    except relay.GlobalIDValueError:
-        decoded = None
-    key = parse_uuid(decoded.node_id) if decoded is not None else None
-    if decoded is None or decoded.type_name != "Round" or key is None:
+    key = decode_id(global_id, "Round")
+    if key is None:
         raise NotFound(ErrorCode.NOT_FOUND, "no such round", "round_id")
     return key
 

@@ -64,6 +64,7 @@ class BulkKind:
     entry: EntryKind[Any]
     title: str  # the data sheet's name
     columns: tuple[Column, ...]
+    operation: str  # the audit log's name of an upload, as a mutation's would be
 
     def __post_init__(self) -> None:
         fields = {column.field for column in self.columns}
@@ -134,6 +135,7 @@ COHORT_FILE = BulkKind(
             "330500",
         ),
     ),
+    "uploadCohorts",
 )
 
 REQUEST_FILE = BulkKind(
@@ -171,6 +173,7 @@ REQUEST_FILE = BulkKind(
             "",
         ),
     ),
+    "uploadInternRequests",
 )
 
 BULK_KINDS: dict[str, BulkKind] = {kind.slug: kind for kind in (COHORT_FILE, REQUEST_FILE)}
